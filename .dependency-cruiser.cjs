@@ -1,0 +1,68 @@
+/** The dependency rule of docs/ARCHITECTURE.md, checked in CI (npm run depcheck). */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ imports nothing of ours but itself, and no I/O',
+      severity: 'error',
+      from: { path: '^domain/' },
+      to: { pathNot: ['^domain/', '^node_modules/vitest'], dependencyTypesNot: ['npm-no-pkg'] },
+    },
+    {
+      name: 'domain-no-node-io',
+      severity: 'error',
+      from: { path: '^domain/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'contracts-only-domain',
+      severity: 'error',
+      from: { path: '^contracts/' },
+      to: { path: ['^server/', '^web/'] },
+    },
+    {
+      name: 'platform-not-modules',
+      comment: 'platform/ is plumbing: it never imports a business module',
+      severity: 'error',
+      from: { path: '^server/src/platform/' },
+      to: { path: '^server/src/modules/' },
+    },
+    {
+      name: 'module-through-index',
+      comment: 'a module reaches another only through its index.ts',
+      severity: 'error',
+      from: { path: '^server/src/modules/([^/]+)/' },
+      to: { path: '^server/src/modules/([^/]+)/', pathNot: ['^server/src/modules/$1/', '^server/src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'outside-modules-through-index',
+      comment: 'app wiring, CLI and entry points use a module through its index.ts',
+      severity: 'error',
+      from: { path: '^server/src/(?!modules/)' },
+      to: { path: '^server/src/modules/[^/]+/(?!index\\.ts$)' },
+    },
+    {
+      name: 'web-not-server',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^server/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['node_modules', 'web/dist', '\\.tmp'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
+  },
+};

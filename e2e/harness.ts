@@ -1,0 +1,170 @@
+// What every journey shares: a real Chromium on the server that e2e/run.ts started, a
+// record of console errors (CSP violations included), and a screenshot when a journey fails.
+// Journeys run in their own processes (node:test), so everything arrives through the
+// environment that run.ts sets: E2E_BASE_URL, E2E_ARTIFACTS_DIR, CHROMIUM_PATH.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+}
+
+function baseUrl(): string {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error('E2E_BASE_URL is not set: run journeys through `npm run test:e2e`');
+  return url.replace(/\/$/, '');
+}
+
+function artifactsDir(): string {
+  return process.env.E2E_ARTIFACTS_DIR || path.resolve('.tmp/e2e/artifacts');
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface JourneyOptions {
+  /** Browser locale; French is the portal's default language. */
+  locale?: string;
+  viewport?: { width: number; height: number };
+  /** Console errors a journey expects on purpose (matched against the message text). */
+  allowConsoleErrors?: RegExp[];
+}
+
+export interface Journey {
+  page: Page;
+  /** Absolute URL of a path on the server under test. */
+  url(pathname: string): string;
+  /** Labels the next actions: a failure names the step it happened in. */
+  step<T>(name: string, action: () => Promise<T>): Promise<T>;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems(): string[];
+}
+
+function describeConsole(message: ConsoleMessage): string {
+  const where = message.location();
+  const at = where.url ? ` (${where.url}${where.lineNumber ? `:${where.lineNumber}` : ''})` : '';
+  return `console.${message.type()}: ${message.text()}${at}`;
+}
+
+function fileNameFor(title: string): string {
+  return title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || 'journey';
+}
+
+/**
+ * Runs one journey in a fresh browser. After the journey's own checks it fails if the page
+ * logged any console error, threw, or violated the Content-Security-Policy.
+ */
+export async function journey(
+  t: TestContext,
+  run: (j: Journey) => Promise<void>,
+  options: JourneyOptions = {},
+): Promise<void> {
+  const browser = await launchBrowser();
+  const problems: string[] = [];
+  const allowed = options.allowConsoleErrors ?? [];
+  let currentStep = '(start)';
+  try {
+    const context = await browser.newContext({
+      locale: options.locale ?? 'fr-FR',
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+    });
+    // Also catch CSP violations that Chromium does not log to the console (e.g. reported
+    // from a worker). The init script runs through the DevTools protocol, outside the CSP.
+    await context.exposeBinding('__pliReportViolation', (_source, text: string) => {
+      problems.push(text);
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = (window as unknown as { __pliReportViolation?: (text: string) => void })
+          .__pliReportViolation;
+        void report?.(
+          `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} ` +
+            `(${event.sourceFile || event.documentURI}:${event.lineNumber})`,
+        );
+      });
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(30_000);
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = describeConsole(message);
+      if (!allowed.some((pattern) => pattern.test(text))) problems.push(text);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
+
+    const j: Journey = {
+      page,
+      url: (pathname) => `${baseUrl()}${pathname.startsWith('/') ? '' : '/'}${pathname}`,
+      async step(name, action) {
+        currentStep = name;
+        t.diagnostic(`step: ${name}`);
+        return action();
+      },
+      problems: () => [...problems],
+    };
+
+    try {
+      await run(j);
+      currentStep = '(console check)';
+      // Let late errors (a failed background fetch, a deferred violation) surface.
+      await page.waitForTimeout(250);
+      if (problems.length > 0) {
+        throw new Error(`the page reported ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+      }
+    } catch (error) {
+      const shot = await saveArtifacts(t.name, page, problems).catch((e: unknown) => `(no screenshot: ${String(e)})`);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`step "${currentStep}" failed: ${message}\n  artifacts: ${shot}`, { cause: error });
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+}
+
+async function saveArtifacts(title: string, page: Page, problems: string[]): Promise<string> {
+  const dir = artifactsDir();
+  await mkdir(dir, { recursive: true });
+  const base = path.join(dir, fileNameFor(title));
+  await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 5_000 });
+  await writeFile(`${base}.txt`, `url: ${page.url()}\n\nproblems:\n${problems.join('\n')}\n\n${await page.content()}\n`);
+  return `${base}.png`;
+}
+
+/** Waits until the locator is visible; playwright-core has no `expect`, this is enough. */
+export async function see(locator: Locator, timeout?: number): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', ...(timeout === undefined ? {} : { timeout }) });
+}
+
+/** Polls until `read()` returns the wanted value, then returns it; fails with the last value. */
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  wanted: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!wanted(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  return last;
+}

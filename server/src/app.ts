@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { healthResponse } from '#contracts/accounts.js';
+import type { Container } from './container.js';
+import { AppError } from './errors.js';
+import { ping } from './platform/db/database.js';
+import { bearerToken, registerAuth, type Authenticator } from './platform/http/auth.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
+import { registerMetrics } from './platform/http/metrics.js';
+import { problemResponses } from './platform/http/openapi.js';
+import { errorHandler, problemFrom, sendProblem } from './platform/http/problem.js';
+import { loggerOptions } from './platform/logger/logger.js';
+import { accountsRoutes, authenticateApiKey } from './modules/accounts/index.js';
+
+export interface BuildAppOptions {
+  /** Where the built web app lives; `/` serves it when present. */
+  webDir?: string;
+  /** Tests pass false to keep output clean. */
+  logger?: boolean;
+  /** Extra routes (tests register throwaway routes to exercise platform plugins). */
+  plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
+}
+
+export const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
+
+/** Builds the HTTP application around a container; never listens (tests use app.inject). */
+export async function buildApp(container: Container, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = container;
+  const serverOptions: FastifyServerOptions = {
+    logger: opts.logger === false ? false : loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  };
+  const app = Fastify(serverOptions).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.publicUrl.startsWith('https:'),
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Per API key when one is presented (so one office behind a NAT does not share a budget),
+    // otherwise per address.
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization;
+      const key = typeof auth === 'string' ? /^Bearer\s+pli_([0-9a-z]{26})_/i.exec(auth)?.[1] : undefined;
+      return key ? `key:${key}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many requests: at most ${context.max} a minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Pli API',
+        version: '1',
+        description: 'Hybrid mail: paper letters printed, inserted, franked and posted; electronic letters; archives. Errors are RFC 9457 problem+json.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `npm run pli -- api-key create --email …`' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerMetrics(app, { token: config.metricsToken });
+
+  const apiKeyAuth: Authenticator = async (request) => {
+    const token = bearerToken(request);
+    return token === undefined ? null : authenticateApiKey(container, token);
+  };
+  registerAuth(app, [apiKeyAuth]);
+  registerIdempotency(app, { db: container.db, clock: container.clock });
+
+  app.get(
+    '/api/health',
+    { schema: { tags: ['platform'], summary: 'Liveness: ok once the database answers', security: [], response: { 200: healthResponse, ...problemResponses(503) } } },
+    async () => {
+      try {
+        await ping(container.db);
+      } catch (err) {
+        throw new AppError('unavailable', 'The database does not answer.', { cause: err });
+      }
+      return { status: 'ok' as const };
+    },
+  );
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(accountsRoutes(container));
+  for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
+
+  const webDir = opts.webDir;
+  const hasWeb = webDir !== undefined && fs.existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '';
+    // The single-page app owns every other GET that asks for a page.
+    if (hasWeb && request.method === 'GET' && !pathname.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendProblem(reply, request, problemFrom('not_found', `No resource at ${request.method} ${pathname}.`));
+  });
+
+  return app;
+}

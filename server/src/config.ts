@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at start; a bad value stops the process with a
+ * sentence naming the variable, never a stack trace.
+ */
+const booleanish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PLI_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Pli <no-reply@pli.test>'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: booleanish.default(true),
+  PLI_SEED: z.enum(['demo', 'none']).default('demo'),
+  PLI_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  PLI_WORKERS: booleanish.optional(),
+  PLI_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  PLI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  PLI_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  PLI_TRUST_PROXY: booleanish.default(false),
+  PLI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly s3:
+    | {
+        readonly bucket: string;
+        readonly endpoint: string | undefined;
+        readonly region: string;
+        readonly accessKeyId: string | undefined;
+        readonly secretAccessKey: string | undefined;
+        readonly forcePathStyle: boolean;
+      }
+    | undefined;
+  readonly seed: 'demo' | 'none';
+  readonly demoPassword: string | undefined;
+  /** Whether this API process also runs the job workers. Always true on the embedded database. */
+  readonly workersInApi: boolean;
+  readonly publicUrl: string;
+  readonly bodyLimitBytes: number;
+  readonly rateLimitPerMinute: number;
+  readonly trustProxy: boolean;
+  /** When set, /metrics asks for it as a bearer token. */
+  readonly metricsToken: string | undefined;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset: `FOO= npm start` should mean "default", not "invalid".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.');
+        const given = cleaned[name];
+        const secret = /PASSWORD|SECRET|KEY/.test(name);
+        return `${name} ${i.message}${given !== undefined && !secret ? ` (got "${given}")` : ''}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  if (e.S3_BUCKET === undefined && e.S3_ENDPOINT !== undefined) {
+    problems.push('S3_ENDPOINT is set but S3_BUCKET is not: set S3_BUCKET to use object storage');
+  }
+  if (e.DATABASE_URL === undefined && e.PLI_WORKERS === false) {
+    problems.push('PLI_WORKERS=false needs DATABASE_URL: the embedded database can only be used by one process');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.PLI_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    s3:
+      e.S3_BUCKET === undefined
+        ? undefined
+        : Object.freeze({
+            bucket: e.S3_BUCKET,
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }),
+    seed: e.PLI_SEED,
+    demoPassword: e.PLI_DEMO_PASSWORD,
+    workersInApi: e.DATABASE_URL === undefined ? true : (e.PLI_WORKERS ?? true),
+    publicUrl: e.PLI_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    bodyLimitBytes: e.PLI_BODY_LIMIT_BYTES,
+    rateLimitPerMinute: e.PLI_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.PLI_TRUST_PROXY,
+    metricsToken: e.PLI_METRICS_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  });
+}

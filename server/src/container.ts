@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './platform/db/database.js';
+import { acquireDataDirLock, type DataDirLock } from './platform/db/data-dir-lock.js';
+import { migrate } from './platform/db/migrate.js';
+import { systemClock, type Clock } from './platform/clock/clock.js';
+import { createIdGenerator, type IdGenerator } from './platform/ids/ids.js';
+import { createJobQueue, type JobQueue } from './platform/jobs/job-queue.js';
+import { createMailService, sendMailJob, type MailService } from './platform/mail/outbox.js';
+import { createSmtpMailer } from './platform/mail/smtp.mailer.js';
+import type { Mailer } from './platform/mail/mail.port.js';
+import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js';
+import { createS3Storage } from './platform/storage/s3.storage.js';
+import type { ObjectStorage } from './platform/storage/storage.port.js';
+
+/** Everything a use case may need, wired once. Plain functions, no framework. */
+export interface Container {
+  readonly config: Config;
+  readonly database: Database;
+  readonly db: Database['db'];
+  readonly queue: JobQueue;
+  readonly storage: ObjectStorage;
+  readonly mail: MailService;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface ContainerOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Tests hand in an already-open database (a copied template) instead of opening one. */
+  database?: Database;
+  jobPollingIntervalSeconds?: number;
+}
+
+export async function createContainer(config: Config, logger: Logger, overrides: ContainerOverrides = {}): Promise<Container> {
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  let lock: DataDirLock | undefined;
+  let database = overrides.database;
+  if (!database) {
+    // The embedded database admits one process: refuse a second one with a clear sentence.
+    if (!config.databaseUrl) lock = acquireDataDirLock(config.dataDir);
+    try {
+      database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'db') });
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+  await migrate(database.db);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? createIdGenerator(() => clock.now().getTime());
+  const queue = createJobQueue(database, {
+    pollingIntervalSeconds: overrides.jobPollingIntervalSeconds ?? 0.5,
+    onError: (err) => logger.error({ err }, 'job queue error'),
+  });
+  const storage: ObjectStorage = config.s3
+    ? createS3Storage({
+        bucket: config.s3.bucket,
+        region: config.s3.region,
+        forcePathStyle: config.s3.forcePathStyle,
+        ...(config.s3.endpoint ? { endpoint: config.s3.endpoint } : {}),
+        ...(config.s3.accessKeyId ? { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey! } : {}),
+      })
+    : createLocalDiskStorage(path.join(config.dataDir, 'objects'));
+  const smtp: Mailer | null = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const mail = createMailService({ db: database.db, queue, ids, clock, smtp });
+  queue.work(sendMailJob, async ({ message_id }) => {
+    await mail.deliver(message_id);
+  });
+
+  const db = database;
+  return {
+    config,
+    database: db,
+    db: db.db,
+    queue,
+    storage,
+    mail,
+    clock,
+    ids,
+    logger,
+    async close() {
+      await queue.stop();
+      await smtp?.close?.();
+      if (!overrides.database) await db.close();
+      lock?.release();
+    },
+  };
+}

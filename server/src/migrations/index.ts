@@ -1,0 +1,6 @@
+import * as m0001 from './0001-platform.js';
+
+/** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
+export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
+  { id: '0001-platform', statements: m0001.statements },
+];

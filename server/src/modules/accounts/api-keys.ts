@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import { AppError, notFound } from '../../errors.js';
+import type { Clock } from '../../platform/clock/clock.js';
+import type { DB } from '../../platform/db/schema.js';
+import { inScope, systemScope } from '../../platform/db/scope.js';
+import { hashSecret, randomSecret, secretMatches } from '../../platform/crypto/secrets.js';
+import type { IdGenerator } from '../../platform/ids/ids.js';
+import { scopeOf, type Principal, type UserPrincipal } from '../../platform/http/principal.js';
+import { decodeCursor } from '../../platform/http/pagination.js';
+import type { Role } from '#domain/roles.js';
+
+/**
+ * API keys act as the user who created them, with that user's role and organisation (api.md).
+ * The key is `pli_<key id>_<secret>`; only a hash of the secret is stored, and the key is shown
+ * once, at creation.
+ */
+const TOKEN = /^pli_([0-9a-z]{26})_([A-Za-z0-9_-]{43})$/;
+
+export interface ApiKeyDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  key: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export async function createApiKey(deps: ApiKeyDeps, principal: Principal, name: string): Promise<CreatedApiKey> {
+  const id = deps.ids.next('key');
+  const secret = randomSecret(32);
+  const createdAt = deps.clock.now();
+  await inScope(deps.db, scopeOf(principal), (tx) =>
+    tx
+      .insertInto('api_keys')
+      .values({ id, organisation_id: principal.organisationId, user_id: principal.userId, name, secret_hash: hashSecret(secret), created_at: createdAt })
+      .execute(),
+  );
+  return { id, name, key: `pli_${id.slice(4)}_${secret}`, created_at: createdAt, last_used_at: null, revoked_at: null };
+}
+
+/** The caller's own keys, newest first. */
+export async function listApiKeys(deps: ApiKeyDeps, principal: Principal, page: { limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(page.cursor);
+  return inScope(deps.db, scopeOf(principal), (tx) => {
+    let q = tx
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+      .where('user_id', '=', principal.userId)
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1);
+    if (after) q = q.where('id', '<', after);
+    return q.execute();
+  });
+}
+
+/** Revokes one of the caller's keys. Revoking twice is harmless; someone else's key is "not found". */
+export async function revokeApiKey(deps: ApiKeyDeps, principal: Principal, keyId: string): Promise<void> {
+  await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const key = await tx
+      .selectFrom('api_keys')
+      .select(['id', 'revoked_at'])
+      .where('id', '=', keyId)
+      .where('user_id', '=', principal.userId)
+      .executeTakeFirst();
+    if (!key) throw notFound('This API key');
+    if (key.revoked_at === null) {
+      await tx.updateTable('api_keys').set({ revoked_at: deps.clock.now() }).where('id', '=', keyId).execute();
+    }
+  });
+}
+
+/** Revokes a key by its id, whoever owns it (operator's CLI, on the machine). */
+export async function revokeApiKeyById(deps: ApiKeyDeps, keyId: string): Promise<{ email: string }> {
+  return inScope(deps.db, systemScope, async (tx) => {
+    const key = await tx
+      .selectFrom('api_keys')
+      .innerJoin('users', 'users.id', 'api_keys.user_id')
+      .select(['api_keys.id', 'api_keys.revoked_at', 'users.email'])
+      .where('api_keys.id', '=', keyId)
+      .executeTakeFirst();
+    if (!key) throw notFound(`API key ${keyId}`);
+    if (key.revoked_at === null) await tx.updateTable('api_keys').set({ revoked_at: deps.clock.now() }).where('id', '=', keyId).execute();
+    return { email: key.email };
+  });
+}
+
+/** Only refresh last_used_at once a minute: a write on every request would cost more than the read. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Turns a bearer token into the principal it acts as, or throws 401. Deliberately the same answer
+ * for every failure (unknown, wrong secret, revoked, user or organisation disabled).
+ */
+export async function authenticateApiKey(deps: ApiKeyDeps, token: string): Promise<UserPrincipal> {
+  const refused = new AppError('unauthenticated', 'The API key is not valid (unknown, revoked or malformed).');
+  const match = TOKEN.exec(token);
+  if (!match) throw refused;
+  const keyId = `key_${match[1]}`;
+  const secret = match[2]!;
+  const row = await inScope(deps.db, systemScope, async (tx) => {
+    const found = await tx
+      .selectFrom('api_keys')
+      .innerJoin('users', 'users.id', 'api_keys.user_id')
+      .innerJoin('organisations', 'organisations.id', 'api_keys.organisation_id')
+      .select([
+        'api_keys.secret_hash',
+        'api_keys.revoked_at',
+        'api_keys.last_used_at',
+        'users.id as user_id',
+        'users.email',
+        'users.name',
+        'users.role',
+        'users.status as user_status',
+        'organisations.id as organisation_id',
+        'organisations.name as organisation_name',
+        'organisations.status as organisation_status',
+      ])
+      .where('api_keys.id', '=', keyId)
+      .executeTakeFirst();
+    if (
+      !found ||
+      !secretMatches(secret, found.secret_hash) ||
+      found.revoked_at !== null ||
+      found.user_status !== 'active' ||
+      found.organisation_status !== 'active'
+    ) {
+      return undefined;
+    }
+    const now = deps.clock.now();
+    if (found.last_used_at === null || now.getTime() - new Date(found.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
+      await tx.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
+    }
+    return found;
+  });
+  if (!row) throw refused;
+  return {
+    kind: 'user',
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    organisationId: row.organisation_id,
+    organisationName: row.organisation_name,
+    via: 'api_key',
+    apiKeyId: keyId,
+  };
+}

@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import { roleFitsOrganisation, type Role } from '#domain/roles.js';
+import { AppError } from '../../errors.js';
+import type { Clock } from '../../platform/clock/clock.js';
+import { hashPassword } from '../../platform/crypto/passwords.js';
+import type { DB } from '../../platform/db/schema.js';
+import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
+import type { IdGenerator } from '../../platform/ids/ids.js';
+import type { UserPrincipal } from '../../platform/http/principal.js';
+
+export interface UserDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface NewUserInput {
+  organisationId: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** Without a password the account waits for activation (the accounts issue sends the link). */
+  password?: string | undefined;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Creates one user in the given transaction; the caller's scope decides whether that is allowed. */
+export async function insertUser(tx: Tx, deps: UserDeps, input: NewUserInput): Promise<{ id: string }> {
+  const email = normaliseEmail(input.email);
+  if (!EMAIL.test(email)) {
+    throw new AppError('validation_failed', `"${input.email}" is not an e-mail address.`, { errors: [{ field: 'email', message: 'is not an e-mail address' }] });
+  }
+  const organisation = await tx.selectFrom('organisations').select(['id', 'kind']).where('id', '=', input.organisationId).executeTakeFirst();
+  if (!organisation) throw new AppError('not_found', `Organisation ${input.organisationId} was not found.`);
+  if (!roleFitsOrganisation(input.role, organisation.kind)) {
+    throw new AppError('business_rule', `The role ${input.role} cannot belong to a ${organisation.kind} organisation.`, {
+      errors: [{ field: 'role', message: `is not a role of a ${organisation.kind} organisation` }],
+    });
+  }
+  const taken = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  if (taken) {
+    throw new AppError('conflict', `An account with the e-mail ${email} already exists.`, { errors: [{ field: 'email', message: 'is already used' }] });
+  }
+  const id = deps.ids.next('usr');
+  await tx
+    .insertInto('users')
+    .values({
+      id,
+      organisation_id: input.organisationId,
+      email,
+      name: input.name.trim(),
+      role: input.role,
+      status: input.password ? 'active' : 'invited',
+      password_hash: input.password ? await hashPassword(input.password) : null,
+      created_at: deps.clock.now(),
+    })
+    .execute();
+  return { id };
+}
+
+/** The operator's `pli user create`: resolves the organisation by id or exact name. */
+export async function createUserFromCli(
+  deps: UserDeps,
+  input: Omit<NewUserInput, 'organisationId'> & { organisation: string },
+): Promise<{ id: string; organisationId: string }> {
+  return inScope(deps.db, systemScope, async (tx) => {
+    const organisation = await tx
+      .selectFrom('organisations')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', input.organisation), eb('name', '=', input.organisation)]))
+      .execute();
+    if (organisation.length !== 1) {
+      throw new AppError('not_found', organisation.length === 0 ? `No organisation is named or numbered "${input.organisation}".` : `Several organisations are named "${input.organisation}": give its id.`);
+    }
+    const organisationId = organisation[0]!.id;
+    const { id } = await insertUser(tx, deps, { ...input, organisationId });
+    return { id, organisationId };
+  });
+}
+
+export async function findUserByEmail(db: Kysely<DB>, email: string) {
+  return inScope(db, systemScope, (tx) =>
+    tx.selectFrom('users').select(['id', 'email', 'organisation_id', 'role', 'status']).where('email', '=', normaliseEmail(email)).executeTakeFirst(),
+  );
+}
+
+/** The principal a user acts as (the CLI creating a key for them, tests). */
+export async function principalOfUser(db: Kysely<DB>, userId: string, via: UserPrincipal['via'] = 'api_key'): Promise<UserPrincipal> {
+  const row = await inScope(db, systemScope, (tx) =>
+    tx
+      .selectFrom('users')
+      .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'organisations.id as organisation_id', 'organisations.name as organisation_name'])
+      .where('users.id', '=', userId)
+      .executeTakeFirst(),
+  );
+  if (!row) throw new AppError('not_found', `User ${userId} was not found.`);
+  return {
+    kind: 'user',
+    userId: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    organisationId: row.organisation_id,
+    organisationName: row.organisation_name,
+    via,
+    apiKeyId: null,
+  };
+}

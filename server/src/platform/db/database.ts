@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+// bigint and count(*) arrive as strings from pg but numbers from PGlite: align on numbers.
+// Every bigint we store (sizes, cents) stays far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** What the job queue needs to run its own statements on this database. */
+export interface RawExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+}
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<DB>;
+  /** For pg-boss: on PGlite every statement waits its turn behind open transactions. */
+  readonly raw: RawExecutor | undefined;
+  readonly connectionString: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** Where PGlite keeps its files when databaseUrl is unset. */
+  pgliteDir?: string;
+  /** Max pooled connections on PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (!opts.pgliteDir) throw new Error('openDatabase: pgliteDir is required without a database URL');
+  return openPglite(opts.pgliteDir);
+}
+
+function openPostgres(connectionString: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'pli' });
+  // An idle client that loses its connection emits 'error'; without a listener the process dies.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    raw: undefined,
+    connectionString,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = await PGlite.create(dir);
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  // PGlite has ONE session. Anything that used it directly while a Kysely transaction is open
+  // would run inside that transaction (and vanish with its rollback). So pg-boss's statements
+  // also take the dialect's connection, i.e. wait for open transactions to finish.
+  const raw: RawExecutor = {
+    executeSql: (text, values) =>
+      db.connection().execute(async () => {
+        if (values && values.length > 0) {
+          const r = await pglite.query(text, values);
+          return { rows: r.rows as any[] };
+        }
+        // Parameterless text may hold several statements (pg-boss's migrations): exec() runs them.
+        const results = await pglite.exec(text);
+        return { rows: results.flatMap((r) => r.rows as any[]) };
+      }),
+  };
+  return {
+    kind: 'pglite',
+    db,
+    raw,
+    connectionString: undefined,
+    close: async () => {
+      await db.destroy(); // the dialect closes PGlite too
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export async function ping(db: Kysely<DB>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

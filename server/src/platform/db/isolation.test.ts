@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, createTestDatabase, type TestDatabase } from '../../../test/helpers.js';
+import { createIdGenerator } from '../ids/ids.js';
+import { inScope, systemScope } from './scope.js';
+
+/**
+ * The tenant wall is the database's, not the code's: with the application role, a raw
+ * `SELECT *` in organisation A's transaction returns none of organisation B's rows, for every
+ * table that holds a client organisation's data.
+ */
+const ids = createIdGenerator();
+
+/** Rows of one organisation in every tenant-scoped table. A new such table must be added here. */
+async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string> {
+  const org = ids.next('org');
+  const user = ids.next('usr');
+  await inScope(tdb.database.db, systemScope, async (tx) => {
+    await tx.insertInto('organisations').values({ id: org, kind: 'client', name }).execute();
+    await tx.insertInto('contracts').values({ id: ids.next('ctr'), organisation_id: org, starts_on: '2026-01-01', options: '{}' }).execute();
+    await tx.insertInto('users').values({ id: user, organisation_id: org, email: `${user}@example.test`, name, role: 'client_user' }).execute();
+    await tx.insertInto('api_keys').values({ id: ids.next('key'), organisation_id: org, user_id: user, name: 'k', secret_hash: 'x' }).execute();
+    await tx.insertInto('outbox_messages').values({ id: ids.next('msg'), organisation_id: org, to_address: 'a@b.test', subject: 's', text_body: 't' }).execute();
+    await tx.insertInto('idempotency_keys').values({ organisation_id: org, principal_id: user, key: 'k', request_hash: 'h' }).execute();
+  });
+  return org;
+}
+
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys'];
+
+describe.each(backends())('tenant isolation on %s', (kind) => {
+  let tdb: TestDatabase;
+  let a: string;
+  let b: string;
+  let tenantTables: string[];
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    a = await fillOrganisation(tdb, 'Organisation A');
+    b = await fillOrganisation(tdb, 'Organisation B');
+    const r = await sql<{ table_name: string }>`
+      SELECT DISTINCT table_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name = 'organisation_id'`.execute(tdb.database.db);
+    tenantTables = ['organisations', ...r.rows.map((x) => x.table_name)].sort();
+  });
+  afterAll(() => tdb.dispose());
+
+  it('knows every tenant-scoped table (a new one must get rows above and a policy)', () => {
+    expect(tenantTables).toEqual([...COVERED].sort());
+  });
+
+  it('forces row-level security on every tenant-scoped table', async () => {
+    const r = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
+      SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
+      WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`.execute(tdb.database.db);
+    for (const table of tenantTables) {
+      const row = r.rows.find((x) => x.relname === table);
+      expect(row, table).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+    }
+  });
+
+  it.each(COVERED)('a transaction of organisation A sees none of B’s rows in %s', async (table) => {
+    const rows = await inScope(tdb.database.db, { kind: 'organisation', organisationId: a }, async (tx) => {
+      const who = await sql<{ current_user: string }>`SELECT current_user`.execute(tx);
+      expect(who.rows[0]?.current_user).toBe('pli_app');
+      return (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(tx)).rows;
+    });
+    const owner = (row: Record<string, unknown>) => (table === 'organisations' ? row.id : row.organisation_id);
+    expect(rows.filter((row) => owner(row) === b)).toEqual([]);
+    // …while A's own rows are there (the outbox is the provider's only: empty for clients).
+    if (table !== 'outbox_messages') expect(rows.some((row) => owner(row) === a)).toBe(true);
+  });
+
+  it('a transaction of organisation A cannot write into B', async () => {
+    await expect(
+      inScope(tdb.database.db, { kind: 'organisation', organisationId: a }, (tx) =>
+        tx.insertInto('contracts').values({ id: ids.next('ctr'), organisation_id: b, starts_on: '2026-01-01', options: '{}' }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await inScope(tdb.database.db, { kind: 'organisation', organisationId: a }, (tx) =>
+      tx.updateTable('users').set({ name: 'taken over' }).where('organisation_id', '=', b).executeTakeFirst(),
+    );
+    expect(Number(updated.numUpdatedRows)).toBe(0);
+  });
+
+  it('without a declared scope the application role sees nothing', async () => {
+    const rows = await tdb.database.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL ROLE pli_app`.execute(tx);
+      return (await sql`SELECT * FROM users`.execute(tx)).rows;
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it('provider staff see every organisation', async () => {
+    const rows = await inScope(tdb.database.db, { kind: 'provider', organisationId: 'org_provider' }, (tx) =>
+      tx.selectFrom('organisations').select('id').where('id', 'in', [a, b]).execute(),
+    );
+    expect(rows).toHaveLength(2);
+  });
+});

@@ -1,0 +1,105 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+/** Kysely's view of the tables (kept by hand beside the migrations that create them). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type OrganisationKind = 'provider' | 'client';
+export type OrganisationStatus = 'active' | 'suspended';
+export type Role = 'provider_admin' | 'operator' | 'support_agent' | 'client_admin' | 'client_user';
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+
+export interface OrganisationsTable {
+  id: string;
+  kind: OrganisationKind;
+  name: string;
+  status: ColumnType<OrganisationStatus, OrganisationStatus | undefined, OrganisationStatus>;
+  created_at: Timestamp;
+}
+
+export interface ContractOptions {
+  undelivered_mail: boolean;
+  simple_archive: boolean;
+  electronic_archive: boolean;
+  user_assistance: boolean;
+}
+
+export interface ContractsTable {
+  id: string;
+  organisation_id: string;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string | null, string | null | undefined, string | null>;
+  onboarding_ends_on: ColumnType<string | null, string | null | undefined, string | null>;
+  options: Json<ContractOptions>;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  organisation_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  locale: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  name: string;
+  secret_hash: string;
+  created_at: Timestamp;
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface OutboxMessagesTable {
+  id: string;
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: ColumnType<string | null, string | null | undefined, string | null>;
+  template: ColumnType<string | null, string | null | undefined, string | null>;
+  /** queued → sent (SMTP accepted it, or it was kept in the built-in outbox) | failed */
+  status: ColumnType<'queued' | 'sent' | 'failed', 'queued' | 'sent' | 'failed' | undefined, 'queued' | 'sent' | 'failed'>;
+  transport: ColumnType<'smtp' | 'outbox' | null, 'smtp' | 'outbox' | null | undefined, 'smtp' | 'outbox' | null>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  organisation_id: string;
+  principal_id: string;
+  key: string;
+  request_hash: string;
+  status_code: ColumnType<number | null, number | null | undefined, number | null>;
+  response_body: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
+}
+
+export interface MigrationsTable {
+  id: string;
+  applied_at: Timestamp;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  contracts: ContractsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  outbox_messages: OutboxMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  pli_migrations: MigrationsTable;
+}
+
+export type Organisation = Selectable<OrganisationsTable>;
+export type User = Selectable<UsersTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type NewUser = Insertable<UsersTable>;

@@ -1,0 +1,39 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from './schema.js';
+
+/**
+ * Which rows a transaction may touch, declared from the authenticated principal, never from input:
+ * - organisation: a client user, API key or e-letter recipient — that organisation's rows only;
+ * - provider: provider staff, across client organisations where the policies allow it;
+ * - system: what runs before a principal exists (sign-in lookups, seed, jobs carrying their
+ *   organisation in their payload).
+ */
+export type Scope =
+  | { kind: 'organisation'; organisationId: string }
+  | { kind: 'provider'; organisationId: string }
+  | { kind: 'system' };
+
+export type Tx = Transaction<DB>;
+
+export const systemScope: Scope = { kind: 'system' };
+
+/** Runs fn in one transaction as the non-owner `pli_app` role, so row-level security applies. */
+export function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const tenant = scope.kind === 'system' ? '' : scope.organisationId;
+  return db.transaction().execute(async (tx) => {
+    // One round trip: set_config(..., true) is SET LOCAL, and 'role' is SET LOCAL ROLE.
+    await sql`SELECT set_config('app.scope', ${scope.kind}, true), set_config('app.tenant', ${tenant}, true), set_config('role', 'pli_app', true)`.execute(tx);
+    return fn(tx);
+  });
+}
+
+/** Leaves the app role for one privileged step of platform plumbing (enqueueing a job), then
+ * returns to it. Module code never calls this. */
+export async function asOwner<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  await sql`SELECT set_config('role', 'none', true)`.execute(tx);
+  // No finally: after a failure the transaction is rolled back anyway, and a statement there
+  // would only hide the original error behind "current transaction is aborted".
+  const result = await fn();
+  await sql`SELECT set_config('role', 'pli_app', true)`.execute(tx);
+  return result;
+}

@@ -1,0 +1,24 @@
+import { isProviderRole, type Role } from '#domain/roles.js';
+import type { Scope } from '../db/scope.js';
+
+/** Who is calling. Today a user (by API key); e-letter recipients will be a second kind. */
+export interface UserPrincipal {
+  readonly kind: 'user';
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly via: 'api_key' | 'session';
+  readonly apiKeyId: string | null;
+}
+
+export type Principal = UserPrincipal;
+
+/** The database scope a principal's transactions run in — from the principal, never from input. */
+export function scopeOf(principal: Principal): Scope {
+  return isProviderRole(principal.role)
+    ? { kind: 'provider', organisationId: principal.organisationId }
+    : { kind: 'organisation', organisationId: principal.organisationId };
+}

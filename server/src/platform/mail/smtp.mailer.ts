@@ -1,0 +1,80 @@
+import { createTransport } from 'nodemailer';
+import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { AppError } from '../../errors.js';
+import type { MailMessage, Mailer } from './mail.port.js';
+
+export interface SmtpMailerOptions {
+  /** TCP connect. A dead relay must fail the job, not hang a worker. */
+  connectionTimeoutMs?: number;
+  /** Connected but no 220 greeting (e.g. a firewall that accepts and drops). */
+  greetingTimeoutMs?: number;
+  /** Any silence during the conversation. */
+  socketTimeoutMs?: number;
+}
+
+/** Marks the template on the message itself so that relays' logs and bounces can be grouped too. */
+export const TEMPLATE_HEADER = 'X-Pli-Template';
+
+interface SmtpFailure extends Error {
+  code?: string;
+  responseCode?: number;
+}
+
+/** host:port only: the URL may carry credentials, which must not reach logs or users. */
+function describeServer(smtpUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new AppError('internal', 'The SMTP URL is not a valid URL (expected smtp://… or smtps://…).');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new AppError('internal', `Unsupported SMTP URL scheme "${url.protocol}" (expected smtp: or smtps:).`);
+  }
+  return `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
+}
+
+/**
+ * SMTP via nodemailer. The URL follows nodemailer's conventions (smtp://user:pass@host:port,
+ * smtps:// for implicit TLS, query options such as ?tls.rejectUnauthorized=false).
+ */
+export function createSmtpMailer(smtpUrl: string, from: string, opts: SmtpMailerOptions = {}): Mailer {
+  const server = describeServer(smtpUrl);
+  // The transport instance, rather than createTransport(url), because createTransport drops every
+  // other option once it sees a URL, timeouts included.
+  const transport = new SMTPTransport({
+    url: smtpUrl,
+    connectionTimeout: opts.connectionTimeoutMs ?? 10_000,
+    greetingTimeout: opts.greetingTimeoutMs ?? 10_000,
+    socketTimeout: opts.socketTimeoutMs ?? 60_000,
+  });
+  const transporter = createTransport(transport, { from });
+
+  return {
+    async send(msg: MailMessage): Promise<{ messageId: string }> {
+      try {
+        const info = await transporter.sendMail({
+          to: msg.to,
+          subject: msg.subject,
+          text: msg.text,
+          ...(msg.html === undefined ? {} : { html: msg.html }),
+          ...(msg.template === undefined ? {} : { headers: { [TEMPLATE_HEADER]: msg.template } }),
+        });
+        return { messageId: info.messageId };
+      } catch (err) {
+        const failure = err as SmtpFailure;
+        const responseCode = typeof failure.responseCode === 'number' ? failure.responseCode : undefined;
+        // 5xx is a permanent refusal (bad address, policy); the rest may succeed on a retry.
+        const permanent = responseCode !== undefined && responseCode >= 500;
+        throw new AppError('unavailable', `Could not send e-mail through SMTP server ${server}: ${failure.message}`, {
+          cause: err,
+          extra: { smtpCode: failure.code, responseCode, permanent },
+        });
+      }
+    },
+
+    async close(): Promise<void> {
+      transporter.close();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppError } from '../../errors.js';
+import {
+  assertMaxBytes,
+  assertObjectKey,
+  payloadTooLarge,
+  sha256OfStream,
+  toBuffer,
+  type ObjectStorage,
+  type PutContent,
+  type PutOptions,
+  type StoredObject,
+} from './storage.port.js';
+
+/** Kept inside rootDir so that the final rename never crosses filesystems (and stays atomic). */
+const TMP_DIR = 'tmp';
+
+function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
+}
+
+/**
+ * Content-addressed objects on local disk: `<root>/ab/cd/abcd…`. The two-level fan-out keeps
+ * directories small enough for every filesystem once there are millions of letters.
+ */
+export function createLocalDiskStorage(rootDir: string): ObjectStorage {
+  const root = path.resolve(rootDir);
+  const tmpRoot = path.join(root, TMP_DIR);
+
+  const pathOf = (key: string): string => {
+    assertObjectKey(key);
+    return path.join(root, key.slice(0, 2), key.slice(2, 4), key);
+  };
+
+  async function writeTemp(
+    content: PutContent,
+    maxBytes: number | undefined,
+  ): Promise<{ tmpPath: string; sha256: string; sizeBytes: number }> {
+    await fs.mkdir(tmpRoot, { recursive: true });
+    const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
+    // Created read-only: the open descriptor may still write, but nobody else can once stored.
+    const handle = await fs.open(tmpPath, 'wx', 0o444);
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    try {
+      const write = async (buf: Buffer): Promise<void> => {
+        sizeBytes += buf.length;
+        if (maxBytes !== undefined && sizeBytes > maxBytes) throw payloadTooLarge(maxBytes);
+        hash.update(buf);
+        await handle.write(buf);
+      };
+      if (Buffer.isBuffer(content)) {
+        await write(content);
+      } else {
+        // Throwing out of for-await destroys the source stream, so an oversized upload stops
+        // being read at once instead of being drained.
+        for await (const chunk of content as AsyncIterable<unknown>) await write(toBuffer(chunk));
+      }
+      await handle.sync();
+      await handle.close();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(tmpPath, { force: true });
+      throw err;
+    }
+    return { tmpPath, sha256: hash.digest('hex'), sizeBytes };
+  }
+
+  async function syncDir(dir: string): Promise<void> {
+    // Makes the rename itself durable; some platforms cannot open directories, which is fine.
+    try {
+      const dh = await fs.open(dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    } catch {
+      /* best effort */
+    }
+  }
+
+  async function openForRead(key: string): Promise<FileHandle> {
+    const file = pathOf(key);
+    try {
+      return await fs.open(file, 'r');
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new AppError('not_found', `Object ${key} was not found.`);
+      throw err;
+    }
+  }
+
+  async function get(key: string): Promise<Readable> {
+    const handle = await openForRead(key);
+    // Opened first so that a missing object rejects here rather than as a later stream error.
+    return handle.createReadStream({ autoClose: true });
+  }
+
+  return {
+    async put(content: PutContent, opts: PutOptions = {}): Promise<StoredObject> {
+      assertMaxBytes(opts.maxBytes);
+      if (Buffer.isBuffer(content) && opts.maxBytes !== undefined && content.length > opts.maxBytes) {
+        throw payloadTooLarge(opts.maxBytes);
+      }
+      const { tmpPath, sha256, sizeBytes } = await writeTemp(content, opts.maxBytes);
+      try {
+        const finalPath = pathOf(sha256);
+        const dir = path.dirname(finalPath);
+        await fs.mkdir(dir, { recursive: true });
+        // Renaming over an existing copy is harmless: same key means same bytes.
+        await fs.rename(tmpPath, finalPath);
+        await syncDir(dir);
+      } catch (err) {
+        await fs.rm(tmpPath, { force: true });
+        throw err;
+      }
+      return { key: sha256, sha256, sizeBytes };
+    },
+
+    get,
+
+    async getBuffer(key: string): Promise<Buffer> {
+      const handle = await openForRead(key);
+      try {
+        return await handle.readFile();
+      } finally {
+        await handle.close();
+      }
+    },
+
+    async stat(key: string): Promise<{ sizeBytes: number } | null> {
+      try {
+        const st = await fs.stat(pathOf(key));
+        return { sizeBytes: st.size };
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return null;
+        throw err;
+      }
+    },
+
+    async delete(key: string): Promise<void> {
+      await fs.rm(pathOf(key), { force: true });
+    },
+
+    async verify(key: string): Promise<boolean> {
+      const stream = await get(key);
+      const { sha256 } = await sha256OfStream(stream);
+      return sha256 === key;
+    },
+  };
+}

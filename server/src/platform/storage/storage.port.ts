@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { AppError } from '../../errors.js';
+
+export interface StoredObject {
+  /** The SHA-256 of the content, lowercase hex: objects are content-addressed. */
+  key: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface PutOptions {
+  /** Abort (leaving nothing behind) once the content grows past this many bytes. */
+  maxBytes?: number;
+  contentType?: string;
+}
+
+export type PutContent = NodeJS.ReadableStream | Readable | Buffer;
+
+/**
+ * Where documents, print files, evidence and archives live. Content-addressed so that the same
+ * bytes are stored once, a key doubles as a checksum, and a stored object can never change
+ * under a key that other rows already reference.
+ */
+export interface ObjectStorage {
+  /**
+   * Streams the content in (never buffers it whole) and hashes it on the fly. Idempotent: the same
+   * content twice gives the same key. Throws AppError('payload_too_large') past `maxBytes`.
+   */
+  put(content: PutContent, opts?: PutOptions): Promise<StoredObject>;
+  /** Throws AppError('not_found') when missing. */
+  get(key: string): Promise<Readable>;
+  /** For small objects only: reads the whole object into memory. */
+  getBuffer(key: string): Promise<Buffer>;
+  stat(key: string): Promise<{ sizeBytes: number } | null>;
+  /** A missing object is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Re-hashes the stored bytes and compares them with the key. False means the object was
+   * corrupted or tampered with; a missing object throws AppError('not_found').
+   */
+  verify(key: string): Promise<boolean>;
+  /** Releases connections; optional because the local adapter holds none. */
+  close?(): Promise<void>;
+}
+
+const KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * Keys end up in file paths and object names, so anything but a SHA-256 hex digest is refused
+ * (path traversal, prefix escapes).
+ */
+export function assertObjectKey(key: string): void {
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw new AppError('bad_request', 'Invalid object key: expected 64 lowercase hexadecimal characters.');
+  }
+}
+
+export function payloadTooLarge(maxBytes: number): AppError {
+  return new AppError('payload_too_large', `The content exceeds the limit of ${maxBytes} bytes.`, {
+    extra: { maxBytes },
+  });
+}
+
+export function assertMaxBytes(maxBytes: number | undefined): void {
+  if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 0)) {
+    throw new AppError('bad_request', 'maxBytes must be a non-negative integer.');
+  }
+}
+
+/** Chunks from a NodeJS.ReadableStream in string mode arrive as strings. */
+export function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new AppError('bad_request', 'Unsupported chunk type in object content stream.');
+}
+
+export async function sha256OfStream(stream: AsyncIterable<unknown>): Promise<{ sha256: string; sizeBytes: number }> {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  for await (const chunk of stream) {
+    const buf = toBuffer(chunk);
+    hash.update(buf);
+    sizeBytes += buf.length;
+  }
+  return { sha256: hash.digest('hex'), sizeBytes };
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  CreateBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalDiskStorage } from './local-disk.storage.js';
+import { createS3Storage } from './s3.storage.js';
+import { describeStorageContract } from './storage.contract.js';
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+const makeTmpDir = (label: string): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), `pli-${label}-`));
+
+describe('local disk adapter', () => {
+  describeStorageContract('local disk', async () => {
+    const root = await makeTmpDir('objects');
+    return {
+      storage: createLocalDiskStorage(root),
+      cleanup: () => fs.rm(root, { recursive: true, force: true }),
+      listArtifacts: () => listFiles(root),
+      tamper: async (key) => {
+        const file = path.join(root, key.slice(0, 2), key.slice(2, 4), key);
+        await fs.chmod(file, 0o644);
+        const bytes = await fs.readFile(file);
+        bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+        await fs.writeFile(file, bytes);
+      },
+    };
+  });
+
+  it('lays objects out as ab/cd/<key>, read-only, with no temp file left', async () => {
+    const root = await makeTmpDir('objects');
+    try {
+      const storage = createLocalDiskStorage(root);
+      const { key } = await storage.put(Buffer.from('Bordereau de dépôt n° 42'));
+      expect(await listFiles(root)).toEqual([path.join(key.slice(0, 2), key.slice(2, 4), key)]);
+      const st = await fs.stat(path.join(root, key.slice(0, 2), key.slice(2, 4), key));
+      expect(st.mode & 0o777).toBe(0o444);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (opts: {
+  port: number;
+  address: string;
+  silent: boolean;
+  directory: string;
+}) => S3rverInstance;
+
+describe('S3 adapter (s3rver)', () => {
+  const bucket = 'pli-objects';
+  const region = 'us-east-1';
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  let server: S3rverInstance;
+  let serverDir: string;
+  let endpoint: string;
+  let admin: S3Client;
+
+  beforeAll(async () => {
+    // s3rver ships no type declarations; load it through require and describe what we use.
+    const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+    serverDir = await makeTmpDir('s3rver');
+    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: serverDir });
+    const { port } = await server.run();
+    endpoint = `http://127.0.0.1:${port}`;
+    admin = new S3Client({ endpoint, region, credentials, forcePathStyle: true });
+    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+
+  afterAll(async () => {
+    admin?.destroy();
+    await server?.close();
+    if (serverDir) await fs.rm(serverDir, { recursive: true, force: true });
+  });
+
+  async function listKeys(prefix: string): Promise<string[]> {
+    const res = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    return (res.Contents ?? []).map((o) => o.Key ?? '').sort();
+  }
+
+  describeStorageContract('S3', async () => {
+    // A prefix and spool directory per test keep the tests' artifacts apart in one bucket.
+    const prefix = `t-${randomUUID()}`;
+    const spoolDir = await makeTmpDir('spool');
+    const storage = createS3Storage({ endpoint, region, bucket, ...credentials, forcePathStyle: true, prefix, spoolDir });
+    return {
+      storage,
+      cleanup: async () => {
+        await storage.close?.();
+        await fs.rm(spoolDir, { recursive: true, force: true });
+      },
+      listArtifacts: async () => [
+        ...(await listKeys(`${prefix}/`)).map((k) => `s3:${k}`),
+        ...(await listFiles(spoolDir)).map((f) => `spool:${f}`),
+      ],
+      tamper: async (key) => {
+        await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/${key}`, Body: Buffer.from('forged') }));
+      },
+    };
+  });
+
+  it('stores objects under the configured prefix and leaves no spool file', async () => {
+    const prefix = `p-${randomUUID()}/`;
+    const spoolDir = await makeTmpDir('spool');
+    const storage = createS3Storage({ endpoint, region, bucket, ...credentials, forcePathStyle: true, prefix, spoolDir });
+    try {
+      const { key } = await storage.put(Buffer.from('Avis de passage'));
+      const streamed = await storage.put((await storage.get(key)) as NodeJS.ReadableStream);
+      expect(streamed.key).toBe(key);
+      expect(await listKeys(prefix)).toEqual([`${prefix}${key}`]);
+      expect(await listFiles(spoolDir)).toEqual([]);
+    } finally {
+      await storage.close?.();
+      await fs.rm(spoolDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type BuildAppOptions } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createContainer, type Container, type ContainerOverrides } from '../src/container.js';
+import { openDatabase, type Database, type DatabaseKind } from '../src/platform/db/database.js';
+import { createLogger } from '../src/platform/logger/logger.js';
+import { seed } from '../src/modules/accounts/index.js';
+
+/** The back-ends database tests run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function backends(): DatabaseKind[] {
+  return inject('postgresTemplate') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `pli-${label}-`));
+}
+
+export interface TestDatabase {
+  database: Database;
+  /** For tests that start other processes on the same database (PostgreSQL only). */
+  url: string | undefined;
+  dispose(): Promise<void>;
+}
+
+/** A fresh, migrated database cloned from the run's template. */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const dir = tempDir('db');
+    fs.cpSync(inject('pgliteTemplate'), path.join(dir, 'db'), { recursive: true });
+    const database = await openDatabase({ pgliteDir: path.join(dir, 'db') });
+    return {
+      database,
+      url: undefined,
+      async dispose() {
+        await database.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const template = inject('postgresTemplate');
+  const adminUrl = inject('postgresAdminUrl');
+  if (!template || !adminUrl) throw new Error('PostgreSQL tests need TEST_DATABASE_URL');
+  const name = `${template}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  return {
+    database,
+    url: url.toString(),
+    async dispose() {
+      await database.close();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+export const DEMO_PASSWORD = 'demo-password-for-tests';
+
+export interface TestApp {
+  app: FastifyInstance;
+  container: Container;
+  testDb: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A container and app on a fresh database, seeded with the demo, workers not started. */
+export async function createTestApp(
+  kind: DatabaseKind,
+  opts: { env?: Record<string, string>; overrides?: ContainerOverrides; app?: BuildAppOptions; seedDemo?: boolean } = {},
+): Promise<TestApp> {
+  const testDb = await createTestDatabase(kind);
+  const dataDir = tempDir('data');
+  const config = loadConfig({ NODE_ENV: 'test', PLI_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PLI_DEMO_PASSWORD: DEMO_PASSWORD, ...opts.env });
+  const container = await createContainer(config, createLogger('silent'), { ...opts.overrides, database: testDb.database });
+  await seed(container, { demo: opts.seedDemo ?? true, demoPassword: DEMO_PASSWORD });
+  const app = await buildApp(container, { logger: false, ...opts.app });
+  await app.ready();
+  return {
+    app,
+    container,
+    testDb,
+    async close() {
+      await app.close();
+      await container.close();
+      await testDb.dispose();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
