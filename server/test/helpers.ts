@@ -79,16 +79,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A container and app on a fresh database, seeded with the demo, workers not started. */
+/** A container and app on a fresh database, seeded with the demo; job workers only on request. */
 export async function createTestApp(
   kind: DatabaseKind,
-  opts: { env?: Record<string, string>; overrides?: ContainerOverrides; app?: BuildAppOptions; seedDemo?: boolean } = {},
+  opts: { env?: Record<string, string>; overrides?: ContainerOverrides; app?: BuildAppOptions; seedDemo?: boolean; workers?: boolean } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(kind);
   const dataDir = tempDir('data');
   const config = loadConfig({ NODE_ENV: 'test', PLI_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PLI_DEMO_PASSWORD: DEMO_PASSWORD, ...opts.env });
   const container = await createContainer(config, createLogger('silent'), { ...opts.overrides, database: testDb.database });
   await seed(container, { demo: opts.seedDemo ?? true, demoPassword: DEMO_PASSWORD });
+  await container.queue.start({ work: opts.workers ?? false });
   const app = await buildApp(container, { logger: false, ...opts.app });
   await app.ready();
   return {

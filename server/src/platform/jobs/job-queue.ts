@@ -83,6 +83,8 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
 
     async enqueue(tx, def, payload, sendOpts = {}) {
       if (!definitions.has(def.name)) throw new Error(`job ${def.name} was never registered`);
+      // pg-boss waits forever for a start that never comes: fail loudly instead.
+      if (!started) throw new Error(`job ${def.name} enqueued before the job queue started`);
       const data = def.schema.parse(payload) as object;
       // pg-boss's tables are not the app role's: the send runs as the owner, still inside tx.
       return asOwner(tx, () =>
