@@ -43,9 +43,9 @@ describe.each(backends())('API keys on %s', (kind) => {
     do {
       const r = await t.app.inject({ method: 'GET', url: `/api/v1/api-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: as(userKey) });
       expect(r.statusCode).toBe(200);
-      const page = r.json();
+      const page: { data: Array<{ id: string }>; next_cursor: string | null } = r.json();
       expect(page.data.length).toBeLessThanOrEqual(2);
-      seen.push(...page.data.map((k: { id: string }) => k.id));
+      seen.push(...page.data.map((k) => k.id));
       cursor = page.next_cursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
