@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { journey, see } from './harness';
+
+test('a developer reads the API reference and calls the API without a key', { timeout: 60_000 }, (t) =>
+  journey(t, async ({ page, url, step }) => {
+    await step('the OpenAPI document lists the API', async () => {
+      const r = await page.request.get(url('/api/openapi.json'));
+      assert.equal(r.status(), 200);
+      const doc = (await r.json()) as { openapi: string; paths: Record<string, unknown> };
+      assert.equal(doc.openapi, '3.1.0');
+      assert.ok(doc.paths['/api/v1/me'], '/api/v1/me is documented');
+    });
+
+    await step('the interactive docs render under the strict CSP', async () => {
+      await page.goto(url('/api/docs'));
+      await see(page.getByText('Pli API').first());
+      await see(page.getByText('/api/v1/me').first());
+    });
+
+    await step('a call without a key gets a 401 problem+json', async () => {
+      const r = await page.request.get(url('/api/v1/me'));
+      assert.equal(r.status(), 401);
+      assert.match(r.headers()['content-type'] ?? '', /application\/problem\+json/);
+      const body = (await r.json()) as { title: string; detail: string };
+      assert.equal(body.title, 'Authentication required');
+    });
+  }),
+);
