@@ -54,6 +54,8 @@ export interface Journey {
   step<T>(name: string, action: () => Promise<T>): Promise<T>;
   /** Console errors, page errors and CSP violations seen so far. */
   problems(): string[];
+  /** A page in a new browser context (another person, with their own cookies), watched like `page`. */
+  newPage(): Promise<Page>;
 }
 
 function describeConsole(message: ConsoleMessage): string {
@@ -80,34 +82,40 @@ export async function journey(
   const allowed = options.allowConsoleErrors ?? [];
   let currentStep = '(start)';
   try {
-    const context = await browser.newContext({
-      locale: options.locale ?? 'fr-FR',
-      viewport: options.viewport ?? { width: 1280, height: 800 },
-    });
-    // Also catch CSP violations that Chromium does not log to the console (e.g. reported
-    // from a worker). The init script runs through the DevTools protocol, outside the CSP.
-    await context.exposeBinding('__pliReportViolation', (_source, text: string) => {
-      problems.push(text);
-    });
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        const report = (window as unknown as { __pliReportViolation?: (text: string) => void })
-          .__pliReportViolation;
-        void report?.(
-          `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} ` +
-            `(${event.sourceFile || event.documentURI}:${event.lineNumber})`,
-        );
+    // Each person of a journey gets their own browser context (cookies, storage), all watched
+    // for console errors, page errors and CSP violations the same way.
+    const openPage = async (): Promise<Page> => {
+      const context = await browser.newContext({
+        locale: options.locale ?? 'fr-FR',
+        viewport: options.viewport ?? { width: 1280, height: 800 },
       });
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.setDefaultNavigationTimeout(30_000);
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const text = describeConsole(message);
-      if (!allowed.some((pattern) => pattern.test(text))) problems.push(text);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
+      // Also catch CSP violations that Chromium does not log to the console (e.g. reported
+      // from a worker). The init script runs through the DevTools protocol, outside the CSP.
+      await context.exposeBinding('__pliReportViolation', (_source, text: string) => {
+        problems.push(text);
+      });
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          const report = (window as unknown as { __pliReportViolation?: (text: string) => void })
+            .__pliReportViolation;
+          void report?.(
+            `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} ` +
+              `(${event.sourceFile || event.documentURI}:${event.lineNumber})`,
+          );
+        });
+      });
+      const opened = await context.newPage();
+      opened.setDefaultTimeout(15_000);
+      opened.setDefaultNavigationTimeout(30_000);
+      opened.on('console', (message) => {
+        if (message.type() !== 'error') return;
+        const text = describeConsole(message);
+        if (!allowed.some((pattern) => pattern.test(text))) problems.push(text);
+      });
+      opened.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
+      return opened;
+    };
+    const page = await openPage();
 
     const j: Journey = {
       page,
@@ -118,6 +126,7 @@ export async function journey(
         return action();
       },
       problems: () => [...problems],
+      newPage: openPage,
     };
 
     try {

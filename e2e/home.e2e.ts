@@ -38,11 +38,12 @@ test('a visitor reads what Pli is, sees the service up, switches language and me
         await see(page.getByText('Hybrid mail for town halls and companies.'));
       });
 
-      await step('the sign-in page says plainly that sign-in is not there yet', async () => {
+      await step('the sign-in page offers the sign-in form', async () => {
         await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Sign in' }).click();
         await see(page.getByRole('heading', { level: 1, name: 'Sign in' }));
-        await see(page.getByText('Sign-in is not available yet'));
-        assert.equal(await page.getByRole('textbox').count(), 0, 'no form that cannot work');
+        await see(page.getByLabel('E-mail address'));
+        await see(page.getByLabel('Password', { exact: true }));
+        await see(page.getByRole('link', { name: 'Forgot password?' }));
         assert.equal(new URL(page.url()).pathname, '/login');
       });
 

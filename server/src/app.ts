@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -18,7 +20,8 @@ import { registerMetrics } from './platform/http/metrics.js';
 import { problemResponses } from './platform/http/openapi.js';
 import { errorHandler, problemFrom, sendProblem } from './platform/http/problem.js';
 import { loggerOptions } from './platform/logger/logger.js';
-import { accountsRoutes, authenticateApiKey } from './modules/accounts/index.js';
+import { accountsRoutes, authenticateApiKey, authenticateSession, organisationRoutes, SESSION_COOKIE, sessionRoutes } from './modules/accounts/index.js';
+import { outboxRoutes } from './modules/outbox/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -100,11 +103,20 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
 
   registerMetrics(app, { token: config.metricsToken });
 
+  await app.register(cookie);
+  // Uploads of this size are parsed whole (account files); documents will stream.
+  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 10 } });
+
   const apiKeyAuth: Authenticator = async (request) => {
     const token = bearerToken(request);
     return token === undefined ? null : authenticateApiKey(container, token);
   };
-  registerAuth(app, [apiKeyAuth]);
+  const sessionAuth: Authenticator = async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    return token ? authenticateSession(container, token) : null;
+  };
+  // An explicit API key wins over a cookie the same client may also carry.
+  registerAuth(app, [apiKeyAuth, sessionAuth]);
   registerIdempotency(app, { db: container.db, clock: container.clock });
 
   app.get(
@@ -122,6 +134,9 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(accountsRoutes(container));
+  await app.register(sessionRoutes({ ...container, secureCookies: config.publicUrl.startsWith('https:') }));
+  await app.register(organisationRoutes(container));
+  await app.register(outboxRoutes(container));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 
   const webDir = opts.webDir;

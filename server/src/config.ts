@@ -43,6 +43,10 @@ const envSchema = z.object({
   PLI_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   PLI_TRUST_PROXY: booleanish.default(false),
   PLI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PLI_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -74,6 +78,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** When set, /metrics asks for it as a bearer token. */
   readonly metricsToken: string | undefined;
+  /** Encrypts secrets at rest; else a key file in the data directory. */
+  readonly secretKey: string | undefined;
   readonly logLevel: string;
 }
 
@@ -138,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.PLI_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.PLI_TRUST_PROXY,
     metricsToken: e.PLI_METRICS_TOKEN,
+    secretKey: e.PLI_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -14,6 +14,7 @@ import type { Mailer } from './platform/mail/mail.port.js';
 import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js';
 import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
+import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
 export interface Container {
@@ -25,6 +26,9 @@ export interface Container {
   readonly mail: MailService;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly secretBox: SecretBox;
+  /** Where people reach Pli: links in e-mails. */
+  readonly publicUrl: string;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -83,6 +87,8 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     mail,
     clock,
     ids,
+    secretBox: createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey)),
+    publicUrl: config.publicUrl,
     logger,
     async close() {
       await queue.stop();

@@ -1,17 +1,36 @@
 import { createTheme, MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { ForgotPasswordPage } from '../features/accounts/ForgotPasswordPage';
 import { SignInPage } from '../features/accounts/SignInPage';
-import { HomePage } from '../features/home/HomePage';
+import { TokenPasswordPage } from '../features/accounts/TokenPasswordPage';
+import { ClientDetailPage } from '../features/clients/ClientDetailPage';
+import { ClientsPage } from '../features/clients/ClientsPage';
+import { NewClientPage } from '../features/clients/NewClientPage';
+import { SubscriptionPage } from '../features/clients/SubscriptionPage';
+import { ComingSoonPage } from '../features/coming-soon/ComingSoonPage';
+import { OutboxPage } from '../features/outbox/OutboxPage';
+import { ProfilePage } from '../features/profile/ProfilePage';
+import { UsersPage } from '../features/users/UsersPage';
 import { createQueryClient } from '../lib/query-client';
-import { AppLayout } from './AppLayout';
-import { NotFoundPage } from './NotFoundPage';
+import { rolesOf } from './navigation';
+import { PublicLayout } from './PublicLayout';
+import { RequireSession } from './RequireSession';
+import { HomeRoute, NotFoundRoute } from './routes';
+import { SessionGuard } from './SessionGuard';
+import { SignedInLayout } from './SignedInLayout';
 
 const theme = createTheme({
   primaryColor: 'blue',
   defaultRadius: 'sm',
 });
+
+/** A page of the menu, for the roles that have it in their menu. */
+function MenuPage({ to, children }: { to: string; children: ReactNode }) {
+  return <RequireSession roles={rolesOf(to)}>{children}</RequireSession>;
+}
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -20,13 +39,39 @@ export function App() {
     // carries data-mantine-color-scheme="light" statically instead.
     <MantineProvider theme={theme} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
+        <SessionGuard />
         <BrowserRouter>
           <Routes>
-            <Route element={<AppLayout />}>
-              <Route index element={<HomePage />} />
+            <Route element={<PublicLayout />}>
+              <Route index element={<HomeRoute />} />
               <Route path="login" element={<SignInPage />} />
-              <Route path="*" element={<NotFoundPage />} />
+              <Route path="activate/:token" element={<TokenPasswordPage kind="activation" />} />
+              <Route path="forgot-password" element={<ForgotPasswordPage />} />
+              <Route path="reset-password/:token" element={<TokenPasswordPage kind="reset" />} />
             </Route>
+            <Route
+              element={
+                <RequireSession>
+                  <SignedInLayout />
+                </RequireSession>
+              }
+            >
+              <Route path="orders" element={<MenuPage to="/orders"><ComingSoonPage feature="orders" /></MenuPage>} />
+              <Route path="tracking" element={<MenuPage to="/tracking"><ComingSoonPage feature="tracking" /></MenuPage>} />
+              <Route path="archive" element={<MenuPage to="/archive"><ComingSoonPage feature="archive" /></MenuPage>} />
+              <Route path="support" element={<MenuPage to="/support"><ComingSoonPage feature="support" /></MenuPage>} />
+              <Route path="users" element={<MenuPage to="/users"><UsersPage /></MenuPage>} />
+              <Route path="subscription" element={<MenuPage to="/subscription"><SubscriptionPage /></MenuPage>} />
+              <Route path="clients" element={<MenuPage to="/clients"><ClientsPage /></MenuPage>} />
+              <Route path="clients/new" element={<MenuPage to="/clients"><NewClientPage /></MenuPage>} />
+              <Route path="clients/:id" element={<MenuPage to="/clients"><ClientDetailPage /></MenuPage>} />
+              <Route path="production" element={<MenuPage to="/production"><ComingSoonPage feature="production" /></MenuPage>} />
+              <Route path="returns" element={<MenuPage to="/returns"><ComingSoonPage feature="returns" /></MenuPage>} />
+              <Route path="support-desk" element={<MenuPage to="/support-desk"><ComingSoonPage feature="supportDesk" /></MenuPage>} />
+              <Route path="outbox" element={<MenuPage to="/outbox"><OutboxPage /></MenuPage>} />
+              <Route path="profile" element={<ProfilePage />} />
+            </Route>
+            <Route path="*" element={<NotFoundRoute />} />
           </Routes>
         </BrowserRouter>
       </QueryClientProvider>

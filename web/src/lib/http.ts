@@ -1,5 +1,6 @@
-// A tiny fetch client for the Pli API: JSON in and out, the session cookie sent along,
-// and RFC 9457 problem+json answers turned into one error type the UI can show.
+// A tiny fetch client for the Pli API: JSON in and out, the session cookie sent along with
+// its CSRF token on every write, and RFC 9457 problem+json answers turned into one error type
+// the UI can show.
 
 export interface FieldError {
   field: string;
@@ -11,6 +12,8 @@ export class ApiError extends Error {
   readonly type: string;
   readonly title: string;
   readonly detail: string | undefined;
+  /** The server's machine-readable reason ('invalid_credentials', 'token_expired', …). */
+  readonly code: string | undefined;
   readonly errors: FieldError[];
 
   constructor(init: {
@@ -18,6 +21,7 @@ export class ApiError extends Error {
     title: string;
     type?: string | undefined;
     detail?: string | undefined;
+    code?: string | undefined;
     errors?: FieldError[] | undefined;
   }) {
     super(init.detail ?? init.title);
@@ -26,7 +30,13 @@ export class ApiError extends Error {
     this.type = init.type ?? 'about:blank';
     this.title = init.title;
     this.detail = init.detail;
+    this.code = init.code;
     this.errors = init.errors ?? [];
+  }
+
+  /** The message the server gave for one field (`errors[].field`), if any. */
+  fieldError(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field)?.message;
   }
 
   /** No answer at all (offline, DNS, server down): `status` is 0. */
@@ -39,9 +49,42 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
+  /**
+   * A 401 from this request is an answer about what was typed (a wrong password or code),
+   * not the end of the session: the unauthorized handler is not called.
+   */
+  authAttempt?: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+// The CSRF token of the current session, from the last session response (sign-in, second
+// factor, or GET /api/v1/session on load). Sent with every write, never with reads.
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
+export function csrfHeaders(method: string): Record<string, string> {
+  return csrfToken !== null && method !== 'GET' && method !== 'HEAD' ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
+type UnauthorizedHandler = (error: ApiError) => void;
+let unauthorizedHandler: UnauthorizedHandler | null = null;
+
+/** Called on any 401 (except sign-in attempts): the app sends the person back to /login. */
+export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): void {
+  unauthorizedHandler = handler;
+}
+
+export function reportUnauthorized(error: ApiError): void {
+  if (error.status === 401) unauthorizedHandler?.(error);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -69,24 +112,23 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
-function toApiError(response: Response, body: unknown): ApiError {
+/** Builds the error from a failed answer's status and (problem+json) body. */
+export function toApiError(status: number, statusText: string, body: unknown): ApiError {
   if (isRecord(body)) {
     return new ApiError({
-      status: typeof body.status === 'number' ? body.status : response.status,
+      status: typeof body.status === 'number' ? body.status : status,
       type: typeof body.type === 'string' ? body.type : undefined,
-      title: typeof body.title === 'string' ? body.title : response.statusText || 'Error',
+      title: typeof body.title === 'string' ? body.title : statusText || 'Error',
       detail: typeof body.detail === 'string' ? body.detail : undefined,
+      code: typeof body.code === 'string' ? body.code : undefined,
       errors: toFieldErrors(body.errors),
     });
   }
-  return new ApiError({
-    status: response.status,
-    title: response.statusText || `HTTP ${response.status}`,
-  });
+  return new ApiError({ status, title: statusText || `HTTP ${status}` });
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = { Accept: 'application/json', ...csrfHeaders(method), ...options.headers };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body; // the browser sets the multipart boundary itself
@@ -110,7 +152,11 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
 
   const payload = await readBody(response);
-  if (!response.ok) throw toApiError(response, payload);
+  if (!response.ok) {
+    const error = toApiError(response.status, response.statusText, payload);
+    if (!options.authAttempt) reportUnauthorized(error);
+    throw error;
+  }
   return payload as T;
 }
 

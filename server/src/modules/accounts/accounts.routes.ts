@@ -15,7 +15,7 @@ export function accountsRoutes(deps: ApiKeyDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/v1/me',
       {
-        config: { policy: accountsPolicy.readSelf },
+        config: { policy: accountsPolicy.self },
         schema: { tags: ['accounts'], summary: 'Who is calling', response: { 200: meResponse, ...problemResponses(401) } },
       },
       async (request) => presentMe(requirePrincipal(request)),
@@ -24,7 +24,7 @@ export function accountsRoutes(deps: ApiKeyDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/v1/api-keys',
       {
-        config: { policy: accountsPolicy.manageOwnApiKeys },
+        config: { policy: accountsPolicy.self },
         schema: { tags: ['accounts'], summary: "The caller's API keys", querystring: pageQuery, response: { 200: pageSchema(apiKeySchema), ...problemResponses(400, 401) } },
       },
       async (request) => {
@@ -37,7 +37,7 @@ export function accountsRoutes(deps: ApiKeyDeps): FastifyPluginAsyncZod {
     app.post(
       '/api/v1/api-keys',
       {
-        config: { policy: accountsPolicy.manageOwnApiKeys },
+        config: { policy: accountsPolicy.self },
         schema: {
           tags: ['accounts'],
           summary: 'Create an API key (the secret is shown once)',
@@ -54,7 +54,7 @@ export function accountsRoutes(deps: ApiKeyDeps): FastifyPluginAsyncZod {
     app.delete(
       '/api/v1/api-keys/:id',
       {
-        config: { policy: accountsPolicy.manageOwnApiKeys },
+        config: { policy: accountsPolicy.self },
         schema: { tags: ['accounts'], summary: 'Revoke one of your API keys', params: z.object({ id: idOf('key') }), response: { 204: z.null(), ...problemResponses(401, 404) } },
       },
       async (request, reply) => {

@@ -149,5 +149,8 @@ export async function authenticateApiKey(deps: ApiKeyDeps, token: string): Promi
     organisationName: row.organisation_name,
     via: 'api_key',
     apiKeyId: keyId,
+    stage: 'signed_in',
+    sessionId: null,
+    csrfToken: null,
   };
 }

@@ -110,5 +110,8 @@ export async function principalOfUser(db: Kysely<DB>, userId: string, via: UserP
     organisationName: row.organisation_name,
     via,
     apiKeyId: null,
+    stage: 'signed_in',
+    sessionId: null,
+    csrfToken: null,
   };
 }

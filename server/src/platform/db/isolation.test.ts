@@ -22,11 +22,16 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
     await tx.insertInto('api_keys').values({ id: ids.next('key'), organisation_id: org, user_id: user, name: 'k', secret_hash: 'x' }).execute();
     await tx.insertInto('outbox_messages').values({ id: ids.next('msg'), organisation_id: org, to_address: 'a@b.test', subject: 's', text_body: 't' }).execute();
     await tx.insertInto('idempotency_keys').values({ organisation_id: org, principal_id: user, key: 'k', request_hash: 'h' }).execute();
+    const now = new Date();
+    await tx.insertInto('sessions').values({ id: `s-${org}`, user_id: user, organisation_id: org, stage: 'signed_in', csrf_token: 'c', created_at: now, last_seen_at: now, expires_at: now }).execute();
+    await tx.insertInto('user_tokens').values({ id: `t-${org}`, user_id: user, organisation_id: org, kind: 'activation', created_at: now, expires_at: now }).execute();
+    await tx.insertInto('account_imports').values({ id: ids.next('imp'), organisation_id: org, filename: 'f.csv', file_sha256: 'x', created_by: user, created_at: now, rows: '[]' }).execute();
+    await tx.insertInto('audit_events').values({ id: ids.next('evt'), organisation_id: org, action: 'test', at: now }).execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;
@@ -69,6 +74,15 @@ describe.each(backends())('tenant isolation on %s', (kind) => {
     expect(rows.filter((row) => owner(row) === b)).toEqual([]);
     // …while A's own rows are there (the outbox is the provider's only: empty for clients).
     if (table !== 'outbox_messages') expect(rows.some((row) => owner(row) === a)).toBe(true);
+  });
+
+  it('the audit trail is append-only for the application', async () => {
+    await expect(
+      inScope(tdb.database.db, { kind: 'provider', organisationId: 'org_provider' }, (tx) => sql`UPDATE audit_events SET action = 'rewritten'`.execute(tx)),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      inScope(tdb.database.db, { kind: 'provider', organisationId: 'org_provider' }, (tx) => sql`DELETE FROM audit_events`.execute(tx)),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it('a transaction of organisation A cannot write into B', async () => {

@@ -42,8 +42,16 @@ export interface UsersTable {
   role: Role;
   status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
   password_hash: ColumnType<string | null, string | null | undefined, string | null>;
-  locale: ColumnType<string, string | undefined, string>;
+  locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>;
   created_at: Timestamp;
+  /** Encrypted with the data directory's secret box (platform/crypto/secret-box.ts). */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  recovery_code_hashes: ColumnType<string[], string | undefined, string>;
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_sign_in_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiKeysTable {
@@ -84,6 +92,66 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+export type SessionStage = 'signed_in' | 'totp_required' | 'totp_enrollment';
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's token: a stolen database does not yield usable cookies. */
+  id: string;
+  user_id: string;
+  organisation_id: string;
+  stage: SessionStage;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  ip: ColumnType<string | null, string | null | undefined, string | null>;
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface UserTokensTable {
+  /** SHA-256 of the token sent by e-mail. */
+  id: string;
+  user_id: string;
+  organisation_id: string;
+  kind: 'activation' | 'password_reset';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface AccountImportRowRecord {
+  line: number;
+  name: string;
+  email: string;
+  role: 'client_admin' | 'client_user' | null;
+  outcome: 'create' | 'already_present' | 'error' | 'created';
+  reason: string | null;
+  code: string | null;
+}
+
+export interface AccountImportsTable {
+  id: string;
+  organisation_id: string;
+  filename: string;
+  file_sha256: string;
+  created_by: string;
+  created_at: Timestamp;
+  applied_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  rows: ColumnType<AccountImportRowRecord[], string, string>;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  actor_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  action: string;
+  subject_id: ColumnType<string | null, string | null | undefined, string | null>;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  ip: ColumnType<string | null, string | null | undefined, string | null>;
+  at: Timestamp;
+}
+
 export interface MigrationsTable {
   id: string;
   applied_at: Timestamp;
@@ -96,6 +164,10 @@ export interface DB {
   api_keys: ApiKeysTable;
   outbox_messages: OutboxMessagesTable;
   idempotency_keys: IdempotencyKeysTable;
+  sessions: SessionsTable;
+  user_tokens: UserTokensTable;
+  account_imports: AccountImportsTable;
+  audit_events: AuditEventsTable;
   pli_migrations: MigrationsTable;
 }
 

@@ -12,6 +12,10 @@ export interface UserPrincipal {
   readonly organisationName: string;
   readonly via: 'api_key' | 'session';
   readonly apiKeyId: string | null;
+  /** Sessions only: the sign-in may still wait for its second factor. */
+  readonly stage: 'signed_in' | 'totp_required' | 'totp_enrollment';
+  readonly sessionId: string | null;
+  readonly csrfToken: string | null;
 }
 
 export type Principal = UserPrincipal;

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
-import classes from './AppLayout.module.css';
+import classes from './Layout.module.css';
 import { LanguageSwitch } from './LanguageSwitch';
 
 function NavItem({ to, children }: { to: string; children: ReactNode }) {
@@ -15,7 +15,8 @@ function NavItem({ to, children }: { to: string; children: ReactNode }) {
   );
 }
 
-export function AppLayout() {
+/** The layout of pages for visitors: home, sign-in, activation, password reset, 404. */
+export function PublicLayout({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   const { pathname } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
@@ -48,7 +49,7 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Main id="main" ref={mainRef} tabIndex={-1} className={classes.main}>
         <Container size="md" px={0} py="md">
-          <Outlet />
+          {children ?? <Outlet />}
         </Container>
       </AppShell.Main>
     </AppShell>

@@ -1,0 +1,52 @@
+import { AppError } from '../../../errors.js';
+
+/**
+ * What the CSV and XLSX readers both produce: the rows of the sheet as the person sees them.
+ * `line` is the spreadsheet row number (1-based), so that "line 7" in a message is row 7 when the
+ * person opens the file; blank rows are kept out but never renumber the others.
+ */
+export interface GridRow {
+  line: number;
+  cells: string[];
+}
+
+// Zero-width characters come with text copied from web pages and mail clients; they are invisible
+// to the person but would make "jean@x.fr" and "jean@x.fr\u200b" two different addresses.
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+// C0/C1 control characters (tab, CR and LF included: inside a cell they only ever mean a line break
+// typed in the cell, which must not survive into a name or an address).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/** A cell as we compare and store it: invisible characters removed, every kind of space (NBSP
+ * included, spreadsheets love it) turned into one plain space, trimmed. */
+export function cleanCell(value: string): string {
+  if (value === '') return value;
+  return value.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export function isBlankRow(cells: readonly string[]): boolean {
+  return cells.every((c) => cleanCell(c) === '');
+}
+
+/** Spreadsheet column letters (0 → A, 26 → AA), to name columns the way the person sees them. */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+/** Quotes a value from the file inside a message, shortened so one absurd cell cannot flood it. */
+export function quote(value: string, max = 60): string {
+  const v = value.length > max ? `${value.slice(0, max - 1)}…` : value;
+  return `"${v}"`;
+}
+
+export function businessRule(detail: string, opts: ConstructorParameters<typeof AppError>[2] = {}): AppError {
+  return new AppError('business_rule', detail, opts);
+}

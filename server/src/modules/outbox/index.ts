@@ -1,0 +1,2 @@
+/** The outbox module's public face. */
+export { outboxRoutes } from './outbox.routes.js';

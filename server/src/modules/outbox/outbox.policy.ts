@@ -1,0 +1,6 @@
+import type { Policy } from '../../platform/http/auth.js';
+
+/** The outbox holds other people's activation links: the provider's administrators only. */
+export const outboxPolicy = {
+  read: ((p) => p.role === 'provider_admin') satisfies Policy,
+} as const;

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { idOf } from '#contracts/common.js';
+import { outboxMessageSchema } from '#contracts/organisations.js';
+import type { DB } from '../../platform/db/schema.js';
+import { requirePrincipal } from '../../platform/http/auth.js';
+import { problemResponses } from '../../platform/http/openapi.js';
+import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
+import { outboxPolicy } from './outbox.policy.js';
+import { getOutboxMessage, listOutbox } from './read-outbox.js';
+
+const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+
+function present(m: { id: string; to_address: string; subject: string; template: string | null; status: 'queued' | 'sent' | 'failed'; transport: 'smtp' | 'outbox' | null; created_at: Date; sent_at: Date | null; text_body?: string }) {
+  return {
+    id: m.id,
+    to: m.to_address,
+    subject: m.subject,
+    template: m.template,
+    status: m.status,
+    transport: m.transport,
+    created_at: iso(m.created_at)!,
+    sent_at: iso(m.sent_at),
+    ...(m.text_body !== undefined ? { text_body: m.text_body } : {}),
+  };
+}
+
+export function outboxRoutes(deps: { db: Kysely<DB> }): FastifyPluginAsyncZod {
+  const tags = ['outbox'];
+  return async (app) => {
+    app.get(
+      '/api/v1/outbox',
+      {
+        config: { policy: outboxPolicy.read },
+        schema: { tags, summary: 'Every e-mail Pli sent, newest first', querystring: pageQuery.extend({ to: z.string().max(254).optional() }), response: { 200: pageSchema(outboxMessageSchema), ...problemResponses(400, 401, 403) } },
+      },
+      async (request) => {
+        const page = toPage(await listOutbox(deps, requirePrincipal(request), request.query), request.query.limit);
+        return { data: page.data.map(present), next_cursor: page.next_cursor };
+      },
+    );
+    app.get(
+      '/api/v1/outbox/:id',
+      { config: { policy: outboxPolicy.read }, schema: { tags, summary: 'One e-mail with its text', params: z.object({ id: idOf('msg') }), response: { 200: outboxMessageSchema, ...problemResponses(401, 403, 404) } } },
+      async (request) => present(await getOutboxMessage(deps, requirePrincipal(request), request.params.id)),
+    );
+  };
+}
