@@ -11,6 +11,8 @@ export const problemSchema = z
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     request_id: z.string().optional(),
   })
+  // Some problems carry more (e.g. locked_until): RFC 9457 extension members pass through.
+  .loose()
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 export const timestamp = z.iso.datetime({ offset: true }).meta({ description: 'RFC 3339, UTC' });

@@ -104,3 +104,27 @@ export async function createTestApp(
     },
   };
 }
+
+/** A signed-in browser: the session cookie and the CSRF token to send with writes. */
+export interface Browser {
+  cookie: string;
+  csrf: string;
+  headers(): Record<string, string>;
+}
+
+export function cookieFrom(setCookie: string | string[] | undefined): string {
+  const all = [setCookie ?? []].flat();
+  const mine = all.find((c) => c.startsWith('pli_session='));
+  if (!mine) throw new Error(`no session cookie in ${JSON.stringify(all)}`);
+  return mine.split(';')[0]!;
+}
+
+export async function signIn(app: FastifyInstance, email: string, password = DEMO_PASSWORD): Promise<Browser & { stage: string }> {
+  // Each sign-in from its own address: the per-address limit on the sign-in route is tested on its own.
+  const remoteAddress = `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+  const r = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress });
+  if (r.statusCode !== 200) throw new Error(`sign-in of ${email} failed: ${r.statusCode} ${r.body}`);
+  const cookie = cookieFrom(r.headers['set-cookie']);
+  const body = r.json() as { csrf_token: string; stage: string };
+  return { cookie, csrf: body.csrf_token, stage: body.stage, headers: () => ({ cookie, 'x-csrf-token': body.csrf_token }) };
+}

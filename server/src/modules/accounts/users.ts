@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import { hashPassword } from '../../platform/crypto/passwords.js';
 import type { DB } from '../../platform/db/schema.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import type { UserPrincipal } from '../../platform/http/principal.js';
@@ -42,10 +43,8 @@ export async function insertUser(tx: Tx, deps: UserDeps, input: NewUserInput): P
       errors: [{ field: 'role', message: `is not a role of a ${organisation.kind} organisation` }],
     });
   }
-  const taken = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-  if (taken) {
-    throw new AppError('conflict', `An account with the e-mail ${email} already exists.`, { errors: [{ field: 'email', message: 'is already used' }] });
-  }
+  const emailTaken = () => new AppError('conflict', `An account with the e-mail ${email} already exists.`, { errors: [{ field: 'email', message: 'is already used' }] });
+  if (await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) throw emailTaken();
   const id = deps.ids.next('usr');
   await tx
     .insertInto('users')
@@ -59,7 +58,12 @@ export async function insertUser(tx: Tx, deps: UserDeps, input: NewUserInput): P
       password_hash: input.password ? await hashPassword(input.password) : null,
       created_at: deps.clock.now(),
     })
-    .execute();
+    .execute()
+    // Row-level security hides other organisations' people from a client's transaction: the
+    // unique index is what sees an e-mail used elsewhere.
+    .catch((err: unknown) => {
+      throw isUniqueViolation(err, 'users_email') ? emailTaken() : err;
+    });
   return { id };
 }
 

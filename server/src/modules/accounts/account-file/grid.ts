@@ -50,3 +50,12 @@ export function quote(value: string, max = 60): string {
 export function businessRule(detail: string, opts: ConstructorParameters<typeof AppError>[2] = {}): AppError {
   return new AppError('business_rule', detail, opts);
 }
+
+/** A size for a message: "5 MB", "5.1 MB", "20 KB". `roundUp` for the size of what is refused, so
+ * that a file just over a 5 MB limit reads "5.1 MB", not "5 MB; at most 5 MB". */
+export function formatSize(bytes: number, roundUp = false): string {
+  const round = (n: number): number => (roundUp ? Math.ceil(n * 10) / 10 : Math.round(n * 10) / 10);
+  if (bytes >= 1024 * 1024) return `${round(bytes / (1024 * 1024))} MB`;
+  if (bytes >= 1024) return `${Math.round(round(bytes / 1024))} KB`;
+  return `${bytes} bytes`;
+}

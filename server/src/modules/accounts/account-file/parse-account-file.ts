@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClientRole } from '#domain/roles.js';
 import { AppError, type FieldError } from '../../../errors.js';
 import { readCsv, type CsvEncoding, type CsvSeparator } from './csv-grid.js';
-import { businessRule, cleanCell, columnLetter, quote, type GridRow } from './grid.js';
+import { businessRule, cleanCell, columnLetter, formatSize, quote, type GridRow } from './grid.js';
 import { looksLikeZip, readXlsx } from './xlsx-grid.js';
 
 /**
@@ -251,10 +251,6 @@ function buildRows(dataRows: readonly GridRow[], columns: Columns): AccountFileR
 
 /* ------------------------------------------------------------------ entry point */
 
-function megabytes(bytes: number): string {
-  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
-}
-
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.every((b, i) => bytes[i] === b);
 }
@@ -267,7 +263,7 @@ const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 export function parseAccountFile(bytes: Uint8Array, filename: string, limits: AccountFileLimits = ACCOUNT_FILE_LIMITS): ParsedAccountFile {
   if (bytes.length === 0) throw businessRule('The file is empty: it has no column headings and no people.');
   if (bytes.length > limits.maxBytes) {
-    throw new AppError('payload_too_large', `The file is ${megabytes(bytes.length)}; at most ${megabytes(limits.maxBytes)} per file. Split it into several files.`);
+    throw new AppError('payload_too_large', `The file is ${formatSize(bytes.length, true)}; at most ${formatSize(limits.maxBytes)} per file. Split it into several files.`);
   }
   let format: ParsedAccountFile['format'];
   try {

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Inflate } from 'fflate';
 import { AppError } from '../../../errors.js';
-import { businessRule, isBlankRow, type GridRow } from './grid.js';
+import { businessRule, formatSize, isBlankRow, type GridRow } from './grid.js';
 
 export interface XlsxLimits {
   maxXlsxUncompressedBytes: number;
@@ -87,9 +87,8 @@ function readCentralDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
 /** Below this size the compression ratio says nothing: a small, repetitive XML part can compress
  * well past 100:1 and still be harmless. */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
-/** Compressed bytes handed to the inflater per step: at DEFLATE's maximum ratio (~1032:1) one
- * step produces at most ~8.5 MB, so stopping happens close to the budget. */
-const INFLATE_STEP = 8 * 1024;
+/** DEFLATE's maximum expansion: one compressed byte can stand for at most ~1032 bytes. */
+const DEFLATE_MAX_RATIO = 1032;
 
 class ZipReader {
   private readonly entries: Map<string, ZipEntry>;
@@ -142,8 +141,7 @@ class ZipReader {
 }
 
 function tooLarge(limits: XlsxLimits): AppError {
-  const mb = Math.round(limits.maxXlsxUncompressedBytes / (1024 * 1024));
-  return businessRule(`The workbook is too large once decompressed (more than ${mb} MB): keep only the sheet of people, or save it as CSV, and upload it again.`);
+  return businessRule(`The workbook is too large once decompressed (more than ${formatSize(limits.maxXlsxUncompressedBytes)}): keep only the sheet of people, or save it as CSV, and upload it again.`);
 }
 
 /** Inflates at most `cap` bytes (+ one step): an entry producing more than it declared is a bomb. */
@@ -155,11 +153,18 @@ function inflateBounded(data: Uint8Array, cap: number, name: string): Uint8Array
     if (total <= cap) chunks.push(chunk);
   });
   try {
-    for (let off = 0; off < data.length || off === 0; off += INFLATE_STEP) {
-      const last = off + INFLATE_STEP >= data.length;
-      inflater.push(data.subarray(off, Math.min(off + INFLATE_STEP, data.length)), last);
+    let off = 0;
+    for (;;) {
+      // Steps sized so that even at DEFLATE's maximum ratio one step overshoots what is left by at
+      // most ~8 MB: big steps while far from the cap, small ones near it (but not so small that
+      // the per-step cost of the streaming inflater dominates a normal sheet).
+      const step = Math.min(64 * 1024, Math.max(8 * 1024, Math.floor((cap - total) / DEFLATE_MAX_RATIO)));
+      const next = Math.min(off + step, data.length);
+      const last = next >= data.length;
+      inflater.push(data.subarray(off, next), last);
       if (total > cap) throw businessRule(ZIP_BOMB_MESSAGE);
       if (last) break;
+      off = next;
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
