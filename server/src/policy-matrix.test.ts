@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '#domain/roles.js';
+import { createTestApp, type TestApp } from '../test/helpers.js';
+import type { UserPrincipal } from './platform/http/principal.js';
+
+/**
+ * Every route the app registers × every role: who may call it. A new route must be added here
+ * with its roles (and the app refuses to start a route without a policy), so nothing ships open
+ * by accident.
+ */
+const ALL = ROLES;
+const STAFF: Role[] = ['provider_admin', 'operator', 'support_agent'];
+const expected: Record<string, readonly Role[] | 'public'> = {
+  'GET /api/v1/me': ALL,
+  'PATCH /api/v1/me': ALL,
+  'POST /api/v1/me/password': ALL,
+  'DELETE /api/v1/me/totp': ALL,
+  'POST /api/v1/me/recovery-codes': ALL,
+  'GET /api/v1/api-keys': ALL,
+  'POST /api/v1/api-keys': ALL,
+  'DELETE /api/v1/api-keys/:id': ALL,
+  'POST /api/v1/session': 'public',
+  'GET /api/v1/session': ALL,
+  'DELETE /api/v1/session': ALL,
+  'POST /api/v1/session/logout-everywhere': ALL,
+  'POST /api/v1/session/totp': ALL,
+  'POST /api/v1/session/totp/enrollment': ALL,
+  'POST /api/v1/session/totp/enrollment/confirm': ALL,
+  'GET /api/v1/activation/:token': 'public',
+  'POST /api/v1/activation': 'public',
+  'POST /api/v1/password-reset': 'public',
+  'GET /api/v1/password-reset/:token': 'public',
+  'POST /api/v1/password-reset/confirm': 'public',
+  'GET /api/v1/organisations': STAFF,
+  'POST /api/v1/organisations': ['provider_admin'],
+  'GET /api/v1/organisations/:id': [...STAFF, 'client_admin'],
+  'PATCH /api/v1/organisations/:id': ['provider_admin'],
+  'POST /api/v1/organisations/:id/suspend': ['provider_admin'],
+  'POST /api/v1/organisations/:id/reactivate': ['provider_admin'],
+  'GET /api/v1/users': [...STAFF, 'client_admin'],
+  'POST /api/v1/users': ['provider_admin', 'client_admin'],
+  'GET /api/v1/users/:id': [...STAFF, 'client_admin'],
+  'POST /api/v1/users/:id/deactivate': ['provider_admin', 'client_admin'],
+  'POST /api/v1/users/:id/reactivate': ['provider_admin', 'client_admin'],
+  'POST /api/v1/users/:id/resend-invitation': ['provider_admin', 'client_admin'],
+  'POST /api/v1/organisations/:id/account-imports': ['provider_admin'],
+  'GET /api/v1/organisations/:id/account-imports/:importId': ['provider_admin'],
+  'POST /api/v1/organisations/:id/account-imports/:importId/apply': ['provider_admin'],
+  'GET /api/v1/outbox': ['provider_admin'],
+  'GET /api/v1/outbox/:id': ['provider_admin'],
+};
+
+function principal(role: Role): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: 'usr_00000000000000000000000000',
+    email: 'someone@example.test',
+    name: 'Someone',
+    role,
+    organisationId: 'org_00000000000000000000000000',
+    organisationName: 'Somewhere',
+    via: 'session',
+    apiKeyId: null,
+    stage: 'signed_in',
+    sessionId: null,
+    csrfToken: null,
+  };
+}
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp('pglite', { seedDemo: false });
+});
+afterAll(() => t.close());
+
+describe('the role matrix', () => {
+  it('lists every registered /api/v1 route, and only those', () => {
+    const registered = t.app.pliRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(registered).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))('%s', (route, allowed) => {
+    const r = t.app.pliRoutes.find((x) => `${x.method} ${x.url}` === route)!;
+    if (allowed === 'public') {
+      expect(r.policy).toBe('public');
+      return;
+    }
+    expect(r.policy).not.toBe('public');
+    const policy = r.policy as (p: UserPrincipal) => boolean;
+    const granted = ROLES.filter((role) => policy(principal(role)));
+    expect(granted.sort()).toEqual([...allowed].sort());
+  });
+
+  it('a route without a policy stops the app from starting', async () => {
+    const { buildApp } = await import('./app.js');
+    await expect(
+      buildApp(t.container, {
+        logger: false,
+        plugins: [
+          (app) => {
+            app.get('/api/v1/forgotten', async () => 'open');
+          },
+        ],
+      }),
+    ).rejects.toThrow('declares no policy');
+  });
+});
