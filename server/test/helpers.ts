@@ -128,3 +128,13 @@ export async function signIn(app: FastifyInstance, email: string, password = DEM
   const body = r.json() as { csrf_token: string; stage: string };
   return { cookie, csrf: body.csrf_token, stage: body.stage, headers: () => ({ cookie, 'x-csrf-token': body.csrf_token }) };
 }
+
+/** A multipart/form-data body with one file, for app.inject. */
+export function multipartFile(field: string, filename: string, bytes: Uint8Array, contentType = 'application/octet-stream'): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----pli${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { payload: Buffer.concat([head, Buffer.from(bytes), tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { AppError } from '../../../errors.js';
+import type { AppError } from '../../../errors.js';
 import { businessRule, isBlankRow, type GridRow } from './grid.js';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252' | 'utf-16le' | 'utf-16be';

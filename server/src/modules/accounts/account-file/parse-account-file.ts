@@ -51,14 +51,14 @@ export interface ParsedAccountFile {
   rows: AccountFileRow[];
 }
 
-export const ACCOUNT_FILE_LIMITS = Object.freeze({
+export type AccountFileLimits = Readonly<{ maxBytes: number; maxRows: number; maxXlsxUncompressedBytes: number; maxXlsxRatio: number }>;
+
+export const ACCOUNT_FILE_LIMITS: AccountFileLimits = Object.freeze({
   maxBytes: 5 * 1024 * 1024,
   maxRows: 5000,
   maxXlsxUncompressedBytes: 50 * 1024 * 1024,
   maxXlsxRatio: 100,
 });
-
-export type AccountFileLimits = Readonly<{ maxBytes: number; maxRows: number; maxXlsxUncompressedBytes: number; maxXlsxRatio: number }>;
 
 export const OLD_EXCEL_MESSAGE = 'This is an old Excel file (.xls): save it as .xlsx or CSV and upload it again.';
 
