@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../test/helpers.js';
-import { createApiKey, findUserByEmail, principalOfUser } from './modules/accounts/index.js';
+import { apiKeyFor, createTestApp, type TestApp } from '../test/helpers.js';
 
 /** The API's foundations as an outside client meets them (api.md conventions). */
 let t: TestApp;
@@ -8,8 +7,7 @@ let key: string;
 
 beforeAll(async () => {
   t = await createTestApp('pglite', { env: { PLI_BODY_LIMIT_BYTES: '4096', PLI_RATE_LIMIT_PER_MINUTE: '1000' } });
-  const user = await findUserByEmail(t.container.db, 'user@mairie-demo.test');
-  key = (await createApiKey(t.container, await principalOfUser(t.container.db, user!.id), 'tests')).key;
+  key = await apiKeyFor(t, 'user@mairie-demo.test');
 });
 afterAll(() => t.close());
 

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { createContainer, type Container, type ContainerOverrides } from '../src/container.js';
 import { openDatabase, type Database, type DatabaseKind } from '../src/platform/db/database.js';
 import { createLogger } from '../src/platform/logger/logger.js';
-import { seed } from '../src/modules/accounts/index.js';
+import { createApiKey, findUserByEmail, principalOfUser, seed } from '../src/modules/accounts/index.js';
 
 /** The back-ends database tests run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export function backends(): DatabaseKind[] {
@@ -138,3 +138,10 @@ export function multipartFile(field: string, filename: string, bytes: Uint8Array
 }
 
 export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+
+/** A fresh API key acting as the user with this e-mail. */
+export async function apiKeyFor(t: TestApp, email: string): Promise<string> {
+  const user = await findUserByEmail(t.container.db, email);
+  if (!user) throw new Error(`no user ${email}`);
+  return (await createApiKey(t.container, await principalOfUser(t.container.db, user.id), 'tests')).key;
+}

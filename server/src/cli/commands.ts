@@ -83,7 +83,7 @@ export async function runCommand(container: Container, argv: string[]): Promise<
           organisation: values.organisation!,
           password: values.password,
         });
-        return ok(`Created user ${created.id} (${values.email}) in ${created.organisationId}${values.password ? '' : ', waiting for activation'}.`);
+        return ok(`Created user ${created.id} (${values.email}) in ${created.organisationId}${values.password ? '' : ': an invitation e-mail with the activation link is on its way'}.`);
       }
       default:
         return fail(`Unknown command "${command}".\n\n${USAGE}`, 2);

@@ -11,7 +11,7 @@ import type { DB, SessionStage } from '../../platform/db/schema.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import type { UserPrincipal } from '../../platform/http/principal.js';
-import { normaliseEmail } from './users.js';
+import { normaliseEmail } from '#domain/email.js';
 
 /** Sign-in rules, as data. */
 export const SIGN_IN_POLICY = {

@@ -10,7 +10,7 @@ import type { IdGenerator } from '../../platform/ids/ids.js';
 import type { MailService } from '../../platform/mail/outbox.js';
 import { invitationEmail, passwordResetEmail } from './emails.js';
 import { endSessionsOf } from './sessions.js';
-import { normaliseEmail } from './users.js';
+import { normaliseEmail } from '#domain/email.js';
 
 /** Single-use links sent by e-mail: only their hash is stored. */
 export const TOKEN_LIFETIMES = {

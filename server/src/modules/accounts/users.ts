@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { looksLikeEmail, normaliseEmail } from '#domain/email.js';
 import { roleFitsOrganisation, type Role } from '#domain/roles.js';
 import { AppError } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
@@ -8,6 +9,7 @@ import { isUniqueViolation } from '../../platform/db/errors.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import type { UserPrincipal } from '../../platform/http/principal.js';
+import { sendInvitation, type TokenDeps } from './tokens.js';
 
 export interface UserDeps {
   db: Kysely<DB>;
@@ -24,16 +26,10 @@ export interface NewUserInput {
   password?: string | undefined;
 }
 
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** Creates one user in the given transaction; the caller's scope decides whether that is allowed. */
 export async function insertUser(tx: Tx, deps: UserDeps, input: NewUserInput): Promise<{ id: string }> {
   const email = normaliseEmail(input.email);
-  if (!EMAIL.test(email)) {
+  if (!looksLikeEmail(email)) {
     throw new AppError('validation_failed', `"${input.email}" is not an e-mail address.`, { errors: [{ field: 'email', message: 'is not an e-mail address' }] });
   }
   const organisation = await tx.selectFrom('organisations').select(['id', 'kind']).where('id', '=', input.organisationId).executeTakeFirst();
@@ -67,9 +63,10 @@ export async function insertUser(tx: Tx, deps: UserDeps, input: NewUserInput): P
   return { id };
 }
 
-/** The operator's `pli user create`: resolves the organisation by id or exact name. */
+/** The operator's `pli user create`: resolves the organisation by id or exact name; without a
+ * password the person gets an invitation e-mail with their activation link. */
 export async function createUserFromCli(
-  deps: UserDeps,
+  deps: TokenDeps,
   input: Omit<NewUserInput, 'organisationId'> & { organisation: string },
 ): Promise<{ id: string; organisationId: string }> {
   return inScope(deps.db, systemScope, async (tx) => {
@@ -83,6 +80,7 @@ export async function createUserFromCli(
     }
     const organisationId = organisation[0]!.id;
     const { id } = await insertUser(tx, deps, { ...input, organisationId });
+    if (!input.password) await sendInvitation(tx, deps, { id, organisation_id: organisationId, email: normaliseEmail(input.email), name: input.name.trim() });
     return { id, organisationId };
   });
 }

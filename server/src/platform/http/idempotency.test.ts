@@ -2,8 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestApp, type TestApp } from '../../../test/helpers.js';
-import { createApiKey, findUserByEmail, principalOfUser } from '../../modules/accounts/index.js';
+import { apiKeyFor, backends, createTestApp, type TestApp } from '../../../test/helpers.js';
 import { requirePrincipal } from './auth.js';
 
 /** The Idempotency-Key plugin, exercised through a throwaway route that counts what it creates. */
@@ -28,10 +27,8 @@ describe.each(backends())('Idempotency-Key on %s', (kind) => {
 
   beforeAll(async () => {
     t = await createTestApp(kind, { app: { plugins: [route] } });
-    const key = async (email: string) =>
-      (await createApiKey(t.container, await principalOfUser(t.container.db, (await findUserByEmail(t.container.db, email))!.id), 't')).key;
-    userKey = await key('user@mairie-demo.test');
-    adminKey = await key('admin@mairie-demo.test');
+    userKey = await apiKeyFor(t, 'user@mairie-demo.test');
+    adminKey = await apiKeyFor(t, 'admin@mairie-demo.test');
   });
   afterAll(() => t.close());
 

@@ -265,8 +265,8 @@ export function parseAccountFile(bytes: Uint8Array, filename: string, limits: Ac
   if (bytes.length > limits.maxBytes) {
     throw new AppError('payload_too_large', `The file is ${formatSize(bytes.length, true)}; at most ${formatSize(limits.maxBytes)} per file. Split it into several files.`);
   }
-  let format: ParsedAccountFile['format'];
   try {
+    let format: ParsedAccountFile['format'];
     // `total` counts every non-blank row; `rows` may stop short of it when the file is too big anyway.
     let grid: { rows: GridRow[]; total: number; encoding: CsvEncoding | null; separator: CsvSeparator | null };
     if (looksLikeZip(bytes)) {

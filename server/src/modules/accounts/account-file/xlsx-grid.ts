@@ -273,9 +273,9 @@ function parseStructure(zip: ZipReader, name: string): XmlNode | null {
 /*
  * The tag scanner: calls `on` for every start, end and empty-element tag (namespace prefix
  * removed) and for character data (entities decoded; CDATA as is). Comments and processing
- * instructions are skipped. Attribute values may contain ">" (legal in XML), hence the pattern.
+ * instructions are skipped. Written as a character loop rather than one regular expression per
+ * tag: it is the hot path of a 5,000-row workbook, and the loop is several times faster.
  */
-const TAG = /<(\/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
 
 interface ScanEvents {
   start(name: string, attrs: string, selfClosing: boolean): void;
@@ -286,34 +286,67 @@ interface ScanEvents {
   text(text: string): void;
 }
 
+function isNameChar(c: number): boolean {
+  // A-Z a-z 0-9 _ - . : and anything non-ASCII (XML names may use letters of any script).
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46 || c > 127;
+}
+
 function scanXml(xml: string, partName: string, on: ScanEvents): void {
+  const length = xml.length;
+  const broken = (at: number): AppError => damaged(`its part ${partName} is not valid XML near character ${at}`);
   let i = 0;
-  while (i < xml.length) {
+  while (i < length) {
     const lt = xml.indexOf('<', i);
     if (lt < 0) break;
     if (lt > i && on.wantsText()) on.text(decodeEntities(xml.slice(i, lt)));
-    if (xml.startsWith('<!--', lt)) {
-      const close = xml.indexOf('-->', lt + 4);
-      if (close < 0) throw damaged(`its part ${partName} has an unclosed comment`);
-      i = close + 3;
-    } else if (xml.startsWith('<![CDATA[', lt)) {
-      const close = xml.indexOf(']]>', lt + 9);
-      if (close < 0) throw damaged(`its part ${partName} has an unclosed CDATA section`);
-      if (on.wantsText()) on.text(xml.slice(lt + 9, close));
-      i = close + 3;
-    } else if (xml.startsWith('<?', lt)) {
-      const close = xml.indexOf('?>', lt + 2);
-      if (close < 0) throw damaged(`its part ${partName} has an unclosed processing instruction`);
-      i = close + 2;
-    } else {
-      TAG.lastIndex = lt;
-      const m = TAG.exec(xml);
-      if (!m) throw damaged(`its part ${partName} is not valid XML near character ${lt}`);
-      const [, closing, name = '', attrs = '', selfClosing] = m;
-      if (closing) on.end(name);
-      else on.start(name, attrs, selfClosing === '/');
-      i = TAG.lastIndex;
+    const next = xml.charCodeAt(lt + 1);
+    if (next === 33 /* ! */) {
+      if (xml.startsWith('<!--', lt)) {
+        const close = xml.indexOf('-->', lt + 4);
+        if (close < 0) throw broken(lt);
+        i = close + 3;
+      } else if (xml.startsWith('<![CDATA[', lt)) {
+        const close = xml.indexOf(']]>', lt + 9);
+        if (close < 0) throw broken(lt);
+        if (on.wantsText()) on.text(xml.slice(lt + 9, close));
+        i = close + 3;
+      } else {
+        throw broken(lt);
+      }
+      continue;
     }
+    if (next === 63 /* ? */) {
+      const close = xml.indexOf('?>', lt + 2);
+      if (close < 0) throw broken(lt);
+      i = close + 2;
+      continue;
+    }
+    const closing = next === 47; /* / */
+    let j = closing ? lt + 2 : lt + 1;
+    const nameStart = j;
+    while (j < length && isNameChar(xml.charCodeAt(j))) j++;
+    if (j === nameStart) throw broken(lt);
+    const qualified = xml.slice(nameStart, j);
+    const colon = qualified.lastIndexOf(':');
+    const name = colon < 0 ? qualified : qualified.slice(colon + 1);
+    // The end of the tag: the first ">" outside a quoted attribute value (values may hold ">").
+    let k = j;
+    let quote = 0;
+    for (; k < length; k++) {
+      const c = xml.charCodeAt(k);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) {
+        quote = c;
+      } else if (c === 62 /* > */ || c === 60 /* < */) {
+        break;
+      }
+    }
+    if (k >= length || xml.charCodeAt(k) !== 62) throw broken(lt);
+    const selfClosing = !closing && k > j && xml.charCodeAt(k - 1) === 47;
+    if (closing) on.end(name);
+    else on.start(name, xml.slice(j, selfClosing ? k - 1 : k), selfClosing);
+    i = k + 1;
   }
 }
 
