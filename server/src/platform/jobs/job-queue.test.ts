@@ -111,9 +111,14 @@ describe.runIf(backends().includes('postgres'))('a worker killed mid-job (Postgr
     expect(await count(tdb, 'test_job_effects', 'killed')).toBe(0);
 
     await startWorker();
-    await until('the retried job to finish', async () => (await count(tdb, 'test_job_effects', 'killed')) === 1, 60_000);
+    try {
+      await until('the retried job to finish', async () => (await count(tdb, 'test_job_effects', 'killed')) === 1, 120_000);
+    } catch (err) {
+      const jobs = await sql`SELECT state, retry_count, started_on, created_on, start_after FROM pgboss.job WHERE name = 'test.slow'`.execute(tdb.database.db);
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(jobs.rows)}`);
+    }
     expect(await count(tdb, 'test_job_starts', 'killed')).toBe(2);
     expect(await count(tdb, 'test_job_effects', 'killed')).toBe(1);
     await producer.stop();
-  }, 90_000);
+  }, 180_000);
 });

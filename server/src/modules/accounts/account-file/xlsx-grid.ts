@@ -189,7 +189,7 @@ function inflateBounded(data: Uint8Array, cap: number, name: string): Uint8Array
  * 0.4 s for the 770 KB sheet of 5,000 people, 0.25 s for its shared strings; 1.3–1.7 s to refuse
  * a 10,000-row workbook; ~25 s of blocked event loop for the 50 MB the limits let through). So
  * those two are read by the small tag scanner below, which only looks for the handful of elements
- * a list of people needs (row, c, v, is, si, t, rPh) and is ~50× faster.
+ * a list of people needs (row, c, v, is, si, t, rPh) and is an order of magnitude faster.
  *
  * Neither expands entities: parts declaring a DOCTYPE are refused outright, and the five predefined
  * entities and character references are decoded here, in one pass, only in the strings used.
