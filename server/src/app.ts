@@ -22,6 +22,7 @@ import { errorHandler, problemFrom, sendProblem } from './platform/http/problem.
 import { loggerOptions } from './platform/logger/logger.js';
 import { accountsRoutes, authenticateApiKey, authenticateSession, organisationRoutes, SESSION_COOKIE, sessionRoutes } from './modules/accounts/index.js';
 import { outboxRoutes } from './modules/outbox/index.js';
+import { documentRoutes } from './modules/documents/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -104,8 +105,8 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   registerMetrics(app, { token: config.metricsToken });
 
   await app.register(cookie);
-  // Uploads of this size are parsed whole (account files); documents will stream.
-  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 10 } });
+  // Each upload route sets its own size limit; documents stream into storage.
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10 } });
 
   const apiKeyAuth: Authenticator = async (request) => {
     const token = bearerToken(request);
@@ -137,6 +138,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(sessionRoutes({ ...container, secureCookies: config.publicUrl.startsWith('https:') }));
   await app.register(organisationRoutes(container));
   await app.register(outboxRoutes(container));
+  await app.register(documentRoutes(container.documents));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 
   const webDir = opts.webDir;

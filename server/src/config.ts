@@ -40,6 +40,7 @@ const envSchema = z.object({
   PLI_WORKERS: booleanish.optional(),
   PLI_PUBLIC_URL: url(['http:', 'https:']).optional(),
   PLI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  PLI_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   PLI_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   PLI_TRUST_PROXY: booleanish.default(false),
   PLI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -74,6 +75,8 @@ export interface Config {
   readonly workersInApi: boolean;
   readonly publicUrl: string;
   readonly bodyLimitBytes: number;
+  /** Largest uploaded document. */
+  readonly maxUploadBytes: number;
   readonly rateLimitPerMinute: number;
   readonly trustProxy: boolean;
   /** When set, /metrics asks for it as a bearer token. */
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workersInApi: e.DATABASE_URL === undefined ? true : (e.PLI_WORKERS ?? true),
     publicUrl: e.PLI_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     bodyLimitBytes: e.PLI_BODY_LIMIT_BYTES,
+    maxUploadBytes: e.PLI_MAX_UPLOAD_BYTES,
     rateLimitPerMinute: e.PLI_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.PLI_TRUST_PROXY,
     metricsToken: e.PLI_METRICS_TOKEN,

@@ -15,6 +15,7 @@ import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js
 import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
+import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
 export interface Container {
@@ -27,6 +28,7 @@ export interface Container {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly secretBox: SecretBox;
+  readonly documents: DocumentDeps;
   /** Where people reach Pli: links in e-mails. */
   readonly publicUrl: string;
   readonly logger: Logger;
@@ -76,6 +78,16 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   queue.work(sendMailJob, async ({ message_id }) => {
     await mail.deliver(message_id);
   });
+  const documents: DocumentDeps = {
+    db: database.db,
+    clock,
+    ids,
+    storage,
+    queue,
+    rules: { ...DEFAULT_DOCUMENT_RULES, maxUploadBytes: config.maxUploadBytes },
+    checkAddress: checkFrenchAddress,
+  };
+  queue.work(convertDocumentJob, ({ document_id }) => convertDocument(documents, document_id));
 
   const db = database;
   return {
@@ -88,6 +100,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     clock,
     ids,
     secretBox: createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey)),
+    documents,
     publicUrl: config.publicUrl,
     logger,
     async close() {

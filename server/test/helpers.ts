@@ -10,7 +10,8 @@ import { loadConfig } from '../src/config.js';
 import { createContainer, type Container, type ContainerOverrides } from '../src/container.js';
 import { openDatabase, type Database, type DatabaseKind } from '../src/platform/db/database.js';
 import { createLogger } from '../src/platform/logger/logger.js';
-import { createApiKey, findUserByEmail, principalOfUser, seed } from '../src/modules/accounts/index.js';
+import { createApiKey, createUserFromCli, findUserByEmail, principalOfUser, seed } from '../src/modules/accounts/index.js';
+import { inScope, systemScope } from '../src/platform/db/scope.js';
 
 /** The back-ends database tests run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export function backends(): DatabaseKind[] {
@@ -144,4 +145,12 @@ export async function apiKeyFor(t: TestApp, email: string): Promise<string> {
   const user = await findUserByEmail(t.container.db, email);
   if (!user) throw new Error(`no user ${email}`);
   return (await createApiKey(t.container, await principalOfUser(t.container.db, user.id), 'tests')).key;
+}
+
+/** Another client organisation with one active person (password set), for walls between tenants. */
+export async function createClientOrganisation(t: TestApp, name: string, email: string, role: 'client_admin' | 'client_user' = 'client_user'): Promise<{ organisationId: string; userId: string }> {
+  const organisationId = t.container.ids.next('org');
+  await inScope(t.container.db, systemScope, (tx) => tx.insertInto('organisations').values({ id: organisationId, kind: 'client', name }).execute());
+  const { id } = await createUserFromCli(t.container, { email, name: `${name} — ${role}`, role, organisation: organisationId, password: 'a long password for tests' });
+  return { organisationId, userId: id };
 }

@@ -1,8 +1,10 @@
 import * as m0001 from './0001-platform.js';
 import * as m0002 from './0002-identity.js';
+import * as m0003 from './0003-documents.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0001-platform', statements: m0001.statements },
   { id: '0002-identity', statements: m0002.statements },
+  { id: '0003-documents', statements: m0003.statements },
 ];

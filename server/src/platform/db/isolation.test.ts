@@ -27,11 +27,12 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
     await tx.insertInto('user_tokens').values({ id: `t-${org}`, user_id: user, organisation_id: org, kind: 'activation', created_at: now, expires_at: now }).execute();
     await tx.insertInto('account_imports').values({ id: ids.next('imp'), organisation_id: org, filename: 'f.csv', file_sha256: 'x', created_by: user, created_at: now, rows: '[]' }).execute();
     await tx.insertInto('audit_events').values({ id: ids.next('evt'), organisation_id: org, action: 'test', at: now }).execute();
+    await tx.insertInto('documents').values({ id: ids.next('doc'), organisation_id: org, created_by: user, filename: 'a.pdf', status: 'converting', source_kind: 'docx', created_at: now }).execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;

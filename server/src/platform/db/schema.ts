@@ -152,6 +152,31 @@ export interface AuditEventsTable {
   at: Timestamp;
 }
 
+export interface DocumentAddress {
+  lines: string[];
+  problems: Array<{ code: string; line: number | null; message: string; suggestion?: string; severity?: 'error' | 'warning' }>;
+}
+
+export interface DocumentsTable {
+  id: string;
+  organisation_id: string;
+  created_by: string;
+  filename: string;
+  status: 'converting' | 'ready' | 'failed';
+  /** The stored PDF's (for office files: the converted PDF's); the object key in storage. */
+  sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  size_bytes: ColumnType<number | null, number | null | undefined, number | null>;
+  source_sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  source_size_bytes: ColumnType<number | null, number | null | undefined, number | null>;
+  source_kind: 'pdf' | 'docx' | 'doc' | 'odt' | 'rtf' | 'txt';
+  pages: ColumnType<number | null, number | null | undefined, number | null>;
+  address: ColumnType<DocumentAddress | null, string | null | undefined, string | null>;
+  warnings: ColumnType<string[], string | undefined, string>;
+  failure_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  ready_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface MigrationsTable {
   id: string;
   applied_at: Timestamp;
@@ -168,6 +193,7 @@ export interface DB {
   user_tokens: UserTokensTable;
   account_imports: AccountImportsTable;
   audit_events: AuditEventsTable;
+  documents: DocumentsTable;
   pli_migrations: MigrationsTable;
 }
 

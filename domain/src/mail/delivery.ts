@@ -1,0 +1,59 @@
+/** Delivery estimate (spec §9): deposit day D, then D + n postal working days per class. */
+import { addPostalWorkingDays, isFrenchPublicHoliday, isProductionDay, nextProductionDay, parseCivilDate } from './calendar.js';
+import type { CivilDate, HolidayPredicate } from './calendar.js';
+import { MAIL_CLASSES } from './postage.js';
+import type { MailClass } from './postage.js';
+
+export interface DeliveryRules {
+  /** 'HH:MM', Europe/Paris wall-clock time. An order submitted strictly before it, on a
+   * production day, is deposited that day. */
+  cutoff: string;
+  /** Postal working days from deposit to delivery, per class (the contract's D+n). */
+  deliveryDays: Record<MailClass, number>;
+  isHoliday: HolidayPredicate;
+}
+
+export const DEFAULT_DELIVERY_RULES: DeliveryRules = {
+  cutoff: '16:00',
+  deliveryDays: {
+    priority: MAIL_CLASSES.priority.deliveryDays,
+    registered: MAIL_CLASSES.registered.deliveryDays,
+    non_priority: MAIL_CLASSES.non_priority.deliveryDays,
+  },
+  isHoliday: isFrenchPublicHoliday,
+};
+
+export interface DeliveryInput {
+  /** The submission instant as Europe/Paris local date and time. The caller converts from UTC
+   * (the server has Intl and the time-zone database): the cut-off is a time on the production
+   * floor's wall clock, so 15:30 in Paris must mean 15:30 in winter and in summer alike, and
+   * this pure module neither reads a clock nor carries time-zone rules that change by decree. */
+  submittedAt: { date: CivilDate; time: string };
+  mailClass: MailClass;
+}
+
+export interface DeliveryEstimate {
+  depositDate: CivilDate;
+  deliveryDate: CivilDate;
+}
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function minutesOf(time: string): number {
+  const match = HH_MM.exec(time);
+  if (!match) throw new RangeError(`Not a time of day (HH:MM): ${JSON.stringify(time)}`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+export function estimateDelivery(input: DeliveryInput, rules: DeliveryRules = DEFAULT_DELIVERY_RULES): DeliveryEstimate {
+  const { date, time } = input.submittedAt;
+  parseCivilDate(date);
+  // "Before the cut-off" is strictly before: at 16:00 exactly the day's batches are closed, so
+  // an order submitted at 16:00 waits for the next production day, as one at 16:00:30 does
+  // (times arrive to the minute).
+  const beforeCutoff = minutesOf(time) < minutesOf(rules.cutoff);
+  const depositDate =
+    beforeCutoff && isProductionDay(date, rules.isHoliday) ? date : nextProductionDay(date, rules.isHoliday);
+  const deliveryDate = addPostalWorkingDays(depositDate, rules.deliveryDays[input.mailClass], rules.isHoliday);
+  return { depositDate, deliveryDate };
+}

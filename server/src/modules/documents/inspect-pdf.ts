@@ -1,0 +1,105 @@
+import { PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { FORMAT_NAMES, pageFormat } from '#domain/documents/geometry.js';
+import { AppError } from '../../errors.js';
+import { linesInZone, openPdfJs, pageText, zoneHasInk } from '../../platform/pdf/pdfjs.js';
+import { PdfUnreadableError, readPdfStructure } from '../../platform/pdf/pdf-structure.js';
+import type { DocumentAddress } from '../../platform/db/schema.js';
+import type { DocumentRules } from './documents.rules.js';
+
+/**
+ * The one inspection of an uploaded PDF (api.md): refuse what Pli cannot print as is, with the
+ * reason; read the address in the window of page 1; warn about what may print differently.
+ * Nothing here changes the document.
+ */
+export interface Inspection {
+  pages: number;
+  address: DocumentAddress;
+  warnings: string[];
+}
+
+export type AddressChecker = (lines: string[]) => DocumentAddress['problems'];
+
+const refuse = (detail: string) => new AppError('business_rule', detail);
+
+function listPages(pages: number[]): string {
+  const shown = pages.slice(0, 5).join(', ');
+  return pages.length > 5 ? `${shown} and ${pages.length - 5} more` : shown;
+}
+
+/** Fonts a PDF uses without carrying them: the printer substitutes another one. */
+async function fontsNotEmbedded(bytes: Uint8Array): Promise<string[]> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+  const missing = new Set<string>();
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('Font')) continue;
+    const subtype = object.get(PDFName.of('Subtype'));
+    if (subtype === PDFName.of('Type0') || subtype === PDFName.of('Type3')) continue; // descendants / glyph procedures
+    const base = object.get(PDFName.of('BaseFont'));
+    const descriptorRef = object.get(PDFName.of('FontDescriptor'));
+    const descriptor = descriptorRef instanceof PDFRef ? doc.context.lookup(descriptorRef) : descriptorRef;
+    const embedded =
+      descriptor instanceof PDFDict && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k)));
+    if (!embedded && base instanceof PDFName) missing.add(base.decodeText().replace(/^[A-Z]{6}\+/, ''));
+  }
+  return [...missing].sort();
+}
+
+export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkAddress: AddressChecker): Promise<Inspection> {
+  if (bytes.length === 0) throw refuse('The file is empty.');
+  let structure;
+  try {
+    structure = await readPdfStructure(bytes);
+  } catch (err) {
+    if (err instanceof PdfUnreadableError) throw refuse('The PDF is damaged or truncated: its structure cannot be read. Export it again from the program that made it.');
+    throw err;
+  }
+  if (structure.encrypted) throw refuse('The PDF is encrypted or password-protected. Save an unprotected copy and upload that.');
+  if (structure.bomb) throw refuse('The PDF holds compressed data that expands to an abnormal size (a possible decompression bomb): it was not opened.');
+  if (structure.activeContent.length > 0) {
+    throw refuse(`The PDF contains active content (${structure.activeContent.join(', ')}). Pli prints documents, not programs: export a plain PDF without scripts or actions.`);
+  }
+  if (structure.pageCount === 0) throw refuse('The PDF has no pages.');
+
+  const wrong = new Map<string, number[]>();
+  structure.pages.forEach((p, i) => {
+    const f = pageFormat(p.widthPt, p.heightPt, p.rotate);
+    if (f.format !== 'a4_portrait') {
+      const key = `${FORMAT_NAMES[f.format]} (${f.widthMm} × ${f.heightMm} mm)`;
+      wrong.set(key, [...(wrong.get(key) ?? []), i + 1]);
+    }
+  });
+  if (wrong.size > 0) {
+    const parts = [...wrong].map(([format, pages]) => `page${pages.length > 1 ? 's' : ''} ${listPages(pages)}: ${format}`);
+    throw refuse(`Pli prints on A4 portrait only (210 × 297 mm). Not A4 portrait — ${parts.join('; ')}.`);
+  }
+
+  let doc;
+  try {
+    doc = await openPdfJs(bytes);
+  } catch {
+    throw refuse('The PDF is damaged: its pages cannot be read. Export it again from the program that made it.');
+  }
+  try {
+    const marked: number[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      if (await zoneHasInk(doc, n, rules.insertionMark)) marked.push(n);
+    }
+    if (marked.length > 0) {
+      const z = rules.insertionMark;
+      throw refuse(
+        `Page${marked.length > 1 ? 's' : ''} ${listPages(marked)} ${marked.length > 1 ? 'have' : 'has'} content in the inserter mark zone (the left margin, ${z.x1}–${z.x2} mm from the edge, ${z.y1}–${z.y2} mm from the top), where the production floor prints its control code. Widen the left margin and export the PDF again.`,
+      );
+    }
+    const lines = linesInZone(await pageText(doc, 1), rules.window);
+    const problems: DocumentAddress['problems'] =
+      lines.length === 0
+        ? [{ code: 'no_address', line: null, message: 'The envelope window zone of page 1 holds no text: either place the address there, or give the recipients’ addresses (a carrier sheet is then added in front).' }]
+        : checkAddress(lines);
+    const warnings: string[] = [];
+    const fonts = await fontsNotEmbedded(bytes).catch(() => []);
+    if (fonts.length > 0) warnings.push(`Fonts not embedded: ${fonts.join(', ')}. The printer will use similar fonts, and the letter may look slightly different.`);
+    return { pages: doc.numPages, address: { lines, problems }, warnings };
+  } finally {
+    await doc.destroy();
+  }
+}
