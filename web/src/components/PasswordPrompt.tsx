@@ -1,8 +1,9 @@
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../lib/error-message';
 import { ErrorAlert } from './ErrorAlert';
+import { PasswordField } from './PasswordField';
 
 /** Asks for the current password before a sensitive change (2FA off, new recovery codes). */
 export function PasswordPrompt({
@@ -39,7 +40,7 @@ export function PasswordPrompt({
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <Text>{explanation}</Text>
-          <PasswordInput
+          <PasswordField
             label={t('common.currentPassword')}
             autoComplete="current-password"
             required

@@ -21,6 +21,9 @@ export function useCursorList<T>(queryKey: QueryKey, path: string, options: { en
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
     enabled: options.enabled ?? true,
+    // Lists change through other people (an invitation accepted, an e-mail sent): read them
+    // again each time a page shows them.
+    staleTime: 0,
   });
   const items = query.data?.pages.flatMap((page) => page.data) ?? [];
   return { ...query, items };

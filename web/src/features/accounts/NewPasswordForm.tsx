@@ -1,9 +1,10 @@
-import { Button, Group, PasswordInput, Progress, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Progress, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../lib/error-message';
 import { MIN_PASSWORD_LENGTH, passwordStrength, type Strength } from './password-strength';
+import { PasswordField } from '../../components/PasswordField';
 
 const STRENGTH_VALUE: Record<Strength, number> = { tooShort: 10, weak: 25, fair: 50, strong: 75, veryStrong: 100 };
 const STRENGTH_COLOR: Record<Strength, string> = { tooShort: 'red', weak: 'red', fair: 'yellow', strong: 'teal', veryStrong: 'green' };
@@ -58,7 +59,7 @@ export function NewPasswordForm({
           <TextInput label={t('common.email')} value={email} readOnly autoComplete="username" />
         )}
         {currentPassword && (
-          <PasswordInput
+          <PasswordField
             label={t('common.currentPassword')}
             autoComplete="current-password"
             required
@@ -71,7 +72,7 @@ export function NewPasswordForm({
           />
         )}
         <div>
-          <PasswordInput
+          <PasswordField
             label={t('password.new')}
             description={t('password.rule', { count: MIN_PASSWORD_LENGTH })}
             autoComplete="new-password"
@@ -89,7 +90,7 @@ export function NewPasswordForm({
             </Stack>
           )}
         </div>
-        <PasswordInput
+        <PasswordField
           label={t('password.again')}
           autoComplete="new-password"
           required

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../lib/error-message';
 import { http } from '../../lib/http';
 import { rememberSession, type SessionResponse } from './session';
+import { PasswordField } from '../../components/PasswordField';
 
 /** First step of sign-in: e-mail and password. */
 export function PasswordStep({ defaultEmail }: { defaultEmail: string }) {
@@ -40,7 +41,7 @@ export function PasswordStep({ defaultEmail }: { defaultEmail: string }) {
           data-autofocus
           autoFocus={defaultEmail === ''}
         />
-        <PasswordInput
+        <PasswordField
           label={t('common.password')}
           autoComplete="current-password"
           required

@@ -1,5 +1,4 @@
-import { Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Anchor, Badge, Button, Group, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -7,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
+import { Section } from '../../components/Section';
 import { formatDateTime } from '../../lib/format';
 import { PeopleList } from '../users/PeopleList';
 import { AccountImport } from './AccountImport';
@@ -14,20 +14,6 @@ import { useOrganisation, useSetOrganisationStatus, useUpdateOrganisation, type 
 import { ClientForm } from './ClientForm';
 import { ContractView } from './ContractView';
 import { ORGANISATION_STATUS } from './labels';
-
-function Section({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
-  return (
-    <Paper withBorder p="lg" component="section" aria-label={title}>
-      <Stack gap="md">
-        <Group justify="space-between" gap="sm">
-          <Title order={2}>{title}</Title>
-          {actions}
-        </Group>
-        {children}
-      </Stack>
-    </Paper>
-  );
-}
 
 function ContractSection({ organisation }: { organisation: Organisation }) {
   const { t } = useTranslation();

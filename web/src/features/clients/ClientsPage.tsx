@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { Page } from '../../components/Page';
 import { formatDay } from '../../lib/format';
 import { useOrganisations } from './api';
 import { ORGANISATION_STATUS } from './labels';
+import { StatusBadge } from '../../components/StatusBadge';
 
 /** /clients: the provider's client organisations, searchable by name (`?query=`). */
 export function ClientsPage() {
@@ -57,9 +58,9 @@ export function ClientsPage() {
                     </Anchor>
                   </Table.Th>
                   <Table.Td>
-                    <Badge color={status.color} variant="light">
+                    <StatusBadge color={status.color}>
                       {t(status.label)}
-                    </Badge>
+                    </StatusBadge>
                   </Table.Td>
                   <Table.Td>{ends ? formatDay(ends, i18n.language) : org.contract ? t('contract.noEnd') : t('contract.none')}</Table.Td>
                   <Table.Td>{org.user_count}</Table.Td>

@@ -1,7 +1,8 @@
-import { Badge, Table, Text } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ROLE_LABEL } from '../users/labels';
 import type { AccountImport } from './api';
+import { StatusBadge } from '../../components/StatusBadge';
 
 type Row = AccountImport['rows'][number];
 
@@ -61,9 +62,9 @@ export function ImportTable({ rows }: { rows: Row[] }) {
                 <Table.Td>{row.email}</Table.Td>
                 <Table.Td>{row.role ? t(ROLE_LABEL[row.role]) : '—'}</Table.Td>
                 <Table.Td>
-                  <Badge color={outcome.color} variant="light">
+                  <StatusBadge color={outcome.color}>
                     {t(outcome.label)}
-                  </Badge>
+                  </StatusBadge>
                 </Table.Td>
                 <Table.Td>
                   {row.outcome === 'error' ? (

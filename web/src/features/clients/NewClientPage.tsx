@@ -20,7 +20,7 @@ export function NewClientPage() {
         </Anchor>
       }
     >
-      <Paper withBorder p="lg">
+      <Paper withBorder p={{ base: 'md', sm: 'lg' }}>
         <ClientForm
           submitLabel={t('clients.new.submit')}
           pending={create.isPending}

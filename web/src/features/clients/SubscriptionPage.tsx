@@ -1,8 +1,9 @@
-import { Alert, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
+import { Section } from '../../components/Section';
 import { useCurrentUser } from '../accounts/session';
 import { useOrganisation } from './api';
 import { ContractView } from './ContractView';
@@ -34,20 +35,12 @@ export function SubscriptionPage() {
 
   return (
     <Page title={t('nav.subscription')}>
-      <Paper withBorder p="lg">
-        <Stack gap="md">
-          <Title order={2}>{t('subscription.contractTitle')}</Title>
-          {contract}
-        </Stack>
-      </Paper>
-      <Paper withBorder p="lg">
-        <Stack gap="md">
-          <Title order={2}>{t('subscription.statsTitle')}</Title>
-          <Alert color="gray" variant="light" title={t('comingSoon.badge')}>
-            {t('subscription.statsComing')}
-          </Alert>
-        </Stack>
-      </Paper>
+      <Section title={t('subscription.contractTitle')}>{contract}</Section>
+      <Section title={t('subscription.statsTitle')}>
+        <Alert color="gray" variant="light" title={t('comingSoon.badge')}>
+          {t('subscription.statsComing')}
+        </Alert>
+      </Section>
     </Page>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Drawer, Stack, Table, Text } from '@mantine/core';
+import { Drawer, Stack, Table } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
@@ -7,6 +7,7 @@ import { useOutboxMessage } from './api';
 import { STATUS } from './labels';
 import { linkify } from './linkify';
 import classes from './Outbox.module.css';
+import { StatusBadge } from '../../components/StatusBadge';
 
 /** One e-mail of the outbox, as sent: who, what, when, and its text body. */
 export function MessageDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
@@ -33,9 +34,9 @@ export function MessageDrawer({ id, onClose }: { id: string | null; onClose: () 
             <Table.Tr>
               <Table.Th>{t('outbox.columns.status')}</Table.Th>
               <Table.Td>
-                <Badge color={status.color} variant="light">
+                <StatusBadge color={status.color}>
                   {t(status.label)}
-                </Badge>
+                </StatusBadge>
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
@@ -56,7 +57,7 @@ export function MessageDrawer({ id, onClose }: { id: string | null; onClose: () 
       onClose={onClose}
       position="right"
       size="xl"
-      title={<Text fw={700}>{message.data?.subject ?? t('outbox.message')}</Text>}
+      title={message.data?.subject ?? t('outbox.message')}
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       {body}

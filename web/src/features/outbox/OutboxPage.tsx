@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Table, Text } from '@mantine/core';
+import { Anchor, Button, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -9,6 +9,7 @@ import { formatDateTime } from '../../lib/format';
 import { useOutbox } from './api';
 import { STATUS } from './labels';
 import { MessageDrawer } from './MessageDrawer';
+import { StatusBadge } from '../../components/StatusBadge';
 
 /** /outbox: every e-mail Pli sent (in the default set-up they are kept here, not delivered). */
 export function OutboxPage() {
@@ -47,9 +48,9 @@ export function OutboxPage() {
                   </Table.Td>
                   <Table.Td>{m.template ?? '—'}</Table.Td>
                   <Table.Td>
-                    <Badge color={status.color} variant="light">
+                    <StatusBadge color={status.color}>
                       {t(status.label)}
-                    </Badge>
+                    </StatusBadge>
                   </Table.Td>
                   <Table.Td>{m.sent_at ? formatDateTime(m.sent_at, i18n.language) : '—'}</Table.Td>
                 </Table.Tr>

@@ -1,5 +1,5 @@
 import type { ApiKeyDto } from '#contracts/accounts.js';
-import { Alert, Badge, Button, Group, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,8 @@ import { fieldError } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { http } from '../../lib/http';
 import { useCursorList } from '../../lib/pages';
-import { Section } from './Section';
+import { Section } from '../../components/Section';
+import { StatusBadge } from '../../components/StatusBadge';
 
 type CreatedKey = ApiKeyDto & { key: string };
 const KEYS = ['api-keys'] as const;
@@ -77,13 +78,13 @@ export function ApiKeysSection() {
                 <Table.Td>{key.last_used_at ? when(key.last_used_at) : t('apiKeys.neverUsed')}</Table.Td>
                 <Table.Td>
                   {key.revoked_at ? (
-                    <Badge color="gray" variant="light">
+                    <StatusBadge color="gray">
                       {t('apiKeys.revokedOn', { date: when(key.revoked_at) })}
-                    </Badge>
+                    </StatusBadge>
                   ) : (
-                    <Badge color="green" variant="light">
+                    <StatusBadge color="green">
                       {t('apiKeys.active')}
-                    </Badge>
+                    </StatusBadge>
                   )}
                 </Table.Td>
                 <Table.Td>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { http } from '../../lib/http';
 import { NewPasswordForm } from '../accounts/NewPasswordForm';
 import { sessionKey, useCurrentUser } from '../accounts/session';
-import { Section } from './Section';
+import { Section } from '../../components/Section';
 
 /** Change the password: the other sessions end, this one stays. */
 export function PasswordSection() {

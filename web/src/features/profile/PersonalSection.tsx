@@ -8,7 +8,7 @@ import { http } from '../../lib/http';
 import { chooseLanguage, isLanguage, type Language } from '../../lib/i18n';
 import { sessionKey, useCurrentUser } from '../accounts/session';
 import { ROLE_LABEL } from '../users/labels';
-import { Section } from './Section';
+import { Section } from '../../components/Section';
 
 /** Name and language (PATCH /api/v1/me); e-mail, role and organisation shown, not editable. */
 export function PersonalSection() {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useSignOut } from '../accounts/use-sign-out';
-import { Section } from './Section';
+import { Section } from '../../components/Section';
 
 /** "Sign out everywhere": every session of the person ends, this one included. */
 export function SessionsSection() {

@@ -7,7 +7,7 @@ import { http } from '../../lib/http';
 import { RecoveryCodes } from '../accounts/RecoveryCodes';
 import { TotpEnrollment } from '../accounts/TotpEnrollment';
 import { isProviderRole, sessionKey, useCurrentUser } from '../accounts/session';
-import { Section } from './Section';
+import { Section } from '../../components/Section';
 
 type Dialog = 'enroll' | 'disable' | 'codes' | null;
 

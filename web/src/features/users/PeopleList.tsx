@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -9,6 +9,7 @@ import { useCurrentUser } from '../accounts/session';
 import { usePeople, usePersonAction, type PersonAction, type UserDto } from './api';
 import { InviteDialog } from './InviteDialog';
 import { ROLE_LABEL, USER_STATUS } from './labels';
+import { StatusBadge } from '../../components/StatusBadge';
 
 interface Pending {
   user: UserDto;
@@ -73,9 +74,9 @@ export function PeopleList({ organisationId }: { organisationId: string }) {
                   <Table.Td>{user.email}</Table.Td>
                   <Table.Td>{t(ROLE_LABEL[user.role])}</Table.Td>
                   <Table.Td>
-                    <Badge color={status.color} variant="light">
+                    <StatusBadge color={status.color}>
                       {t(status.label)}
-                    </Badge>
+                    </StatusBadge>
                   </Table.Td>
                   <Table.Td>{user.totp_enabled ? t('users.twoFactor.on') : t('users.twoFactor.off')}</Table.Td>
                   <Table.Td>
