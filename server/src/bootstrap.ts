@@ -4,6 +4,7 @@ import { createContainer, type Container } from './container.js';
 import { DataDirBusyError } from './platform/db/data-dir-lock.js';
 import { createLogger } from './platform/logger/logger.js';
 import { formatSeedNotice, seed } from './modules/accounts/index.js';
+import { ensureStandardTariff } from './modules/orders/index.js';
 
 /** Start-up shared by the API, the worker and the CLI: config, container, migrations, seed. */
 export async function bootstrap(opts: { logger?: Logger; env?: Record<string, string | undefined> } = {}): Promise<{ config: Config; container: Container }> {
@@ -24,6 +25,7 @@ export async function bootstrap(opts: { logger?: Logger; env?: Record<string, st
     throw err;
   }
   const result = await seed(container, { demo: config.seed === 'demo', demoPassword: config.demoPassword });
+  await ensureStandardTariff(container);
   const notice = formatSeedNotice(result);
   // To the terminal only: generated passwords must never reach the log stream.
   if (notice) process.stderr.write(`${notice}\n`);

@@ -15,7 +15,8 @@ import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js
 import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
-import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
+import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, readPageWindows, type DocumentDeps } from './modules/documents/index.js';
+import type { OrderDeps } from './modules/orders/index.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
 export interface Container {
@@ -29,6 +30,7 @@ export interface Container {
   readonly ids: IdGenerator;
   readonly secretBox: SecretBox;
   readonly documents: DocumentDeps;
+  readonly orders: OrderDeps;
   /** Where people reach Pli: links in e-mails. */
   readonly publicUrl: string;
   readonly logger: Logger;
@@ -101,6 +103,14 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     ids,
     secretBox: createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey)),
     documents,
+    orders: {
+      db: database.db,
+      clock,
+      ids,
+      storage,
+      readPageWindows: (sha256) => readPageWindows(documents, sha256),
+      checkAddress: (lines, country) => checkFrenchAddress([...lines], country),
+    },
     publicUrl: config.publicUrl,
     logger,
     async close() {

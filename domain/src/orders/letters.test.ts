@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLetters, type PlanInput, type PlanOptions } from './letters.js';
+import { planLetters, quoteMailpieces, type PlanInput, type PlanOptions } from './letters.js';
 
 const options: PlanOptions = { color: 'bw', sides: 'simplex', envelope: 'C5/6', mailClass: 'priority', registeredLevel: null, acknowledgement: false, background: null };
 const address = ['M Jean DUPONT', '12 RUE DES LILAS', '75011 PARIS'];
@@ -97,5 +97,11 @@ describe('planning letters', () => {
   it('registered with acknowledgement adds the label and the card to the weight', () => {
     const plan = planLetters(base({ options: { ...options, mailClass: 'registered', registeredLevel: 'R1', acknowledgement: true } }), ok);
     expect(plan.letters[0]!.weightMg).toBe(4_990 + 5_000 + 1_000 + 3_000);
+  });
+
+  it('a letter its class cannot carry is left out of the quote', () => {
+    const input = base({ main: doc(55), options: { ...options, envelope: 'C4', mailClass: 'non_priority' } });
+    expect(quoteMailpieces(planLetters(input, ok), input.options)).toEqual([]);
+    expect(quoteMailpieces(planLetters(base(), ok), options)).toHaveLength(1);
   });
 });

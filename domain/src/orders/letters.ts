@@ -143,10 +143,11 @@ export function planLetters(input: PlanInput, checkAddress: AddressChecker): Let
   return { letters, problems };
 }
 
-/** The quote's view of the letters. */
+/** The quote's view of the letters: a letter its class cannot carry is not priced (it cannot be
+ * sent as set up, and the problems say so). */
 export function quoteMailpieces(plan: LetterPlan, o: PlanOptions): QuoteMailpiece[] {
   return plan.letters
-    .filter((l) => l.postageStep !== null)
+    .filter((l) => l.postageStep !== null && checkClassLimit(o.mailClass, l.weightMg).ok)
     .map((l) => ({
       sheets: l.sheets,
       printedPages: l.printedPages,

@@ -9,7 +9,7 @@ import { inScope, systemScope } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/job-queue.js';
-import { openPdfJs, renderPagePng } from '../../platform/pdf/pdfjs.js';
+import { linesInZone, openPdfJs, pageText, renderPagePng } from '../../platform/pdf/pdfjs.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import { ConversionError, convertToPdf } from './convert-office.js';
 import type { DocumentRules } from './documents.rules.js';
@@ -168,6 +168,18 @@ export async function documentPreview(deps: DocumentDeps, principal: UserPrincip
   const pdf = await openPdfJs(await deps.storage.getBuffer(sha));
   try {
     return await renderPagePng(pdf, opts.page, { dpi: 100, ...(opts.window ? { window: deps.rules.window } : {}) });
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** The text in the window zone of every page (for splitting a run of letters at each address). */
+export async function readPageWindows(deps: Pick<DocumentDeps, 'storage' | 'rules'>, sha256: string): Promise<string[][]> {
+  const pdf = await openPdfJs(await deps.storage.getBuffer(sha256));
+  try {
+    const windows: string[][] = [];
+    for (let n = 1; n <= pdf.numPages; n++) windows.push(linesInZone(await pageText(pdf, n), deps.rules.window));
+    return windows;
   } finally {
     await pdf.destroy();
   }

@@ -9,6 +9,8 @@ import type { DB } from './schema.js';
 // bigint and count(*) arrive as strings from pg but numbers from PGlite: align on numbers.
 // Every bigint we store (sizes, cents) stays far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+// Calendar dates stay 'YYYY-MM-DD': a Date at local midnight shifts a day east of UTC.
+pg.types.setTypeParser(1082, (v) => v);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

@@ -28,11 +28,23 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
     await tx.insertInto('account_imports').values({ id: ids.next('imp'), organisation_id: org, filename: 'f.csv', file_sha256: 'x', created_by: user, created_at: now, rows: '[]' }).execute();
     await tx.insertInto('audit_events').values({ id: ids.next('evt'), organisation_id: org, action: 'test', at: now }).execute();
     await tx.insertInto('documents').values({ id: ids.next('doc'), organisation_id: org, created_by: user, filename: 'a.pdf', status: 'converting', source_kind: 'docx', created_at: now }).execute();
+    await tx.insertInto('tariffs').values({ id: ids.next('trf'), organisation_id: org, effective_from: '2026-01-01', tariff: '{}', created_at: now }).execute();
+    const order = ids.next('ord');
+    await tx
+      .insertInto('orders')
+      .values({ id: order, organisation_id: org, created_by: user, kind: 'paper', name: 'o', status: 'submitted', documents: '[]', options: '{}', address_source: 'document', split: null, quote: '{}', submitted_at: now, created_at: now, updated_at: now })
+      .execute();
+    const mp = ids.next('mp');
+    await tx
+      .insertInto('mailpieces')
+      .values({ id: mp, organisation_id: org, order_id: order, number: 1, status: 'pending', recipient: '{}', first_page: 1, last_page: 1, sheets: 1, weight_mg: 1, postage_step: '20g', carrier_sheet: false, created_at: now, updated_at: now })
+      .execute();
+    await tx.insertInto('order_events').values({ id: ids.next('evt'), organisation_id: org, order_id: order, mailpiece_id: mp, type: 'order.submitted', at: now }).execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;

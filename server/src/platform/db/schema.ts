@@ -175,6 +175,68 @@ export interface DocumentsTable {
   failure_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   ready_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  page_windows: ColumnType<string[][] | null, string | null | undefined, string | null>;
+}
+
+export interface TariffsTable {
+  id: string;
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  effective_from: ColumnType<string, string, string>;
+  tariff: ColumnType<unknown, string, string>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+}
+
+export type OrderStatus = 'draft' | 'submitted' | 'accepted' | 'refused' | 'cancelled' | 'in_production' | 'completed';
+
+export interface OrdersTable {
+  id: string;
+  organisation_id: string;
+  created_by: string;
+  kind: 'paper';
+  name: string;
+  status: OrderStatus;
+  documents: ColumnType<string[], string, string>;
+  options: ColumnType<Record<string, unknown>, string, string>;
+  address_source: 'document' | 'recipients';
+  split: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  recipients: ColumnType<Array<{ address: string[]; country: string }>, string | undefined, string>;
+  quote: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  delivery_estimate: ColumnType<string | null, string | null | undefined, string | null>;
+  letters: ColumnType<number, number | undefined, number>;
+  purchase_order_sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  submitted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface MailpiecesTable {
+  id: string;
+  organisation_id: string;
+  order_id: string;
+  number: number;
+  status: 'pending' | 'printed' | 'inserted' | 'franked' | 'deposited' | 'delivered' | 'returned' | 'ar_received';
+  recipient: ColumnType<{ address: string[]; country: string }, string, string>;
+  first_page: number;
+  last_page: number;
+  sheets: number;
+  weight_mg: number;
+  postage_step: string;
+  carrier_sheet: boolean;
+  tracking_number: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderEventsTable {
+  id: string;
+  organisation_id: string;
+  order_id: string;
+  mailpiece_id: ColumnType<string | null, string | null | undefined, string | null>;
+  type: string;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  actor_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  at: Timestamp;
 }
 
 export interface MigrationsTable {
@@ -194,6 +256,10 @@ export interface DB {
   account_imports: AccountImportsTable;
   audit_events: AuditEventsTable;
   documents: DocumentsTable;
+  tariffs: TariffsTable;
+  orders: OrdersTable;
+  mailpieces: MailpiecesTable;
+  order_events: OrderEventsTable;
   pli_migrations: MigrationsTable;
 }
 

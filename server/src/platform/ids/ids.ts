@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /** Opaque ids with a type prefix (api.md): `org_…`, `usr_…`. Time-ordered so that lists and
  * cursors follow creation order without a second sort key. */
-export type IdPrefix = 'org' | 'ctr' | 'usr' | 'key' | 'msg' | 'job' | 'evt' | 'imp' | 'doc';
+export type IdPrefix = 'org' | 'ctr' | 'usr' | 'key' | 'msg' | 'job' | 'evt' | 'imp' | 'doc' | 'ord' | 'mp' | 'trf';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;
@@ -32,4 +32,4 @@ export function createIdGenerator(now: () => number = Date.now, random: (n: numb
   };
 }
 
-export const ID_PATTERN = /^[a-z]{3}_[0-9a-hjkmnp-tv-z]{26}$/;
+export const ID_PATTERN = /^[a-z]{2,3}_[0-9a-hjkmnp-tv-z]{26}$/;

@@ -1,0 +1,7 @@
+import type { Policy } from '../../platform/http/auth.js';
+
+/** Client people order (M-2.2, M-2.3); provider staff read orders for production. */
+export const ordersPolicy = {
+  write: ((p) => p.role === 'client_admin' || p.role === 'client_user') satisfies Policy,
+  read: (() => true) satisfies Policy,
+} as const;

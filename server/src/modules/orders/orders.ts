@@ -1,0 +1,350 @@
+import type { Kysely, Selectable } from 'kysely';
+import { estimateDelivery, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type Quote, type Tariff } from '#domain/mail/index.js';
+import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
+import { isEditable, nextStatus, type OrderAction, type OrderStatus } from '#domain/orders/order-status.js';
+import type { CreateOrderBody } from '#contracts/orders.js';
+import { AppError, notFound } from '../../errors.js';
+import type { Clock } from '../../platform/clock/clock.js';
+import type { ContractOptions, DB, OrdersTable } from '../../platform/db/schema.js';
+import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
+import type { IdGenerator } from '../../platform/ids/ids.js';
+import { decodeCursor } from '../../platform/http/pagination.js';
+import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
+import type { ObjectStorage } from '../../platform/storage/storage.port.js';
+import { isProviderRole } from '#domain/roles.js';
+import { parisWallClock } from './paris-time.js';
+
+/**
+ * Paper orders (M-1.1, M-3.2): drafts free to edit, a final validation that issues the order to
+ * the provider with its price frozen, withdrawal until the provider accepts it.
+ */
+export interface OrderDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+  storage: ObjectStorage;
+  /** Reads the window zone of every page of a stored PDF (for splitting at each address). */
+  readPageWindows: (sha256: string) => Promise<string[][]>;
+  checkAddress: (lines: readonly string[], country: string) => ReadonlyArray<{ code: string; message: string; severity?: 'error' | 'warning'; suggestion?: string }>;
+}
+
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderInput = Omit<CreateOrderBody, 'kind'>;
+
+export interface OrderView {
+  row: OrderRow;
+  plan: LetterPlan;
+  quote: Quote | null;
+  deliveryEstimate: string | null;
+  mailpieces: Array<Selectable<DB['mailpieces']>> | null;
+}
+
+/** A client user works on their own orders; a client administrator on the organisation's. */
+function visibleTo(principal: UserPrincipal, row: OrderRow): boolean {
+  if (isProviderRole(principal.role)) return true;
+  if (row.organisation_id !== principal.organisationId) return false;
+  return principal.role === 'client_admin' || row.created_by === principal.userId;
+}
+
+async function loadOrder(tx: Tx, principal: UserPrincipal, id: string, forUpdate = false): Promise<OrderRow> {
+  let q = tx.selectFrom('orders').selectAll().where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row || !visibleTo(principal, row)) throw notFound('This order');
+  return row;
+}
+
+async function contractOptions(tx: Tx, organisationId: string): Promise<ContractOptions | null> {
+  const c = await tx.selectFrom('contracts').select('options').where('organisation_id', '=', organisationId).executeTakeFirst();
+  return (c?.options as ContractOptions | undefined) ?? null;
+}
+
+/** Rules about the set-up itself, refused at once (422): they cannot be fixed by a document. */
+async function validateSetup(tx: Tx, principal: UserPrincipal, input: OrderInput): Promise<void> {
+  const o = input.options;
+  const errors: Array<{ field: string; message: string }> = [];
+  if (o.mail_class !== 'registered' && o.acknowledgement) errors.push({ field: 'options.acknowledgement', message: 'is only possible with registered mail' });
+  if (o.mail_class !== 'registered' && o.registered_level) errors.push({ field: 'options.registered_level', message: 'is only possible with registered mail' });
+  if (o.mail_class === 'registered' && !o.registered_level) errors.push({ field: 'options.registered_level', message: 'is required with registered mail: R1, R2 or R3' });
+  if (o.archive.type === 'electronic' && o.archive.retention_years === undefined) errors.push({ field: 'options.archive.retention_years', message: 'is required for the electronic archive: 1, 3, 5, 10 or 30' });
+  if (o.archive.type !== 'electronic' && o.archive.retention_years !== undefined) errors.push({ field: 'options.archive.retention_years', message: 'only applies to the electronic archive' });
+  if (input.address_source === 'recipients' && input.split) errors.push({ field: 'split', message: 'cannot be used with a list of recipients' });
+  if (errors.length) throw new AppError('business_rule', `The order's options do not fit together: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors });
+
+  const contract = await contractOptions(tx, principal.organisationId);
+  if (o.archive.type === 'simple' && !contract?.simple_archive) throw new AppError('business_rule', 'Your contract does not include the simple archive.', { errors: [{ field: 'options.archive.type', message: 'is not in your contract' }] });
+  if (o.archive.type === 'electronic' && !contract?.electronic_archive) throw new AppError('business_rule', 'Your contract does not include the electronic archive.', { errors: [{ field: 'options.archive.type', message: 'is not in your contract' }] });
+
+  const ids = [...input.documents, ...(o.background ? [o.background.document] : [])];
+  const docs = await tx.selectFrom('documents').select(['id', 'status']).where('id', 'in', ids).execute();
+  for (const id of ids) {
+    const d = docs.find((x) => x.id === id);
+    // Row-level security hides other organisations' documents: "not found", whoever owns them.
+    if (!d) throw new AppError('not_found', `Document ${id} was not found.`, { errors: [{ field: 'documents', message: `${id} was not found` }] });
+    if (d.status !== 'ready') throw new AppError('business_rule', `Document ${id} is ${d.status === 'converting' ? 'still being converted' : 'not usable (its conversion failed)'}.`, { errors: [{ field: 'documents', message: `${id} is not ready` }] });
+  }
+}
+
+function planOptions(options: OrderInput['options']): PlanOptions {
+  return {
+    color: options.color,
+    sides: options.sides,
+    envelope: options.envelope,
+    mailClass: options.mail_class,
+    registeredLevel: options.registered_level ?? null,
+    acknowledgement: options.acknowledgement ?? false,
+    background: options.background ? { pages: options.background.pages } : null,
+  };
+}
+
+async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<LetterPlan> {
+  const options = row.options as OrderInput['options'];
+  const split = row.split as OrderInput['split'];
+  const docs = await tx.selectFrom('documents').select(['id', 'pages', 'sha256', 'address', 'page_windows', 'status']).where('id', 'in', row.documents).execute();
+  const toPlan = async (id: string, allPages: boolean): Promise<PlanDocument> => {
+    const d = docs.find((x) => x.id === id);
+    if (!d || d.status !== 'ready' || d.pages === null) return { id, pages: 0, windowLines: [] };
+    let windows: string[][] = [d.address?.lines ?? []];
+    if (allPages) {
+      windows = d.page_windows ?? (await deps.readPageWindows(d.sha256!));
+      if (!d.page_windows) await tx.updateTable('documents').set({ page_windows: JSON.stringify(windows) }).where('id', '=', id).execute();
+    }
+    return { id, pages: d.pages, windowLines: windows };
+  };
+  const [mainId, ...attachmentIds] = row.documents;
+  const main = await toPlan(mainId!, split?.mode === 'address' && row.address_source === 'document');
+  const attachments = await Promise.all(attachmentIds.map((id) => toPlan(id, false)));
+  return planLetters({ main, attachments, options: planOptions(options), addressSource: row.address_source, split: split ?? null, recipients: row.recipients }, deps.checkAddress);
+}
+
+async function tariffFor(tx: Tx, organisationId: string, date: string): Promise<Tariff> {
+  const rows = await tx.selectFrom('tariffs').select(['organisation_id', 'tariff']).where((eb) => eb.or([eb('organisation_id', 'is', null), eb('organisation_id', '=', organisationId)])).execute();
+  const own = rows.filter((r) => r.organisation_id === organisationId).map((r) => r.tariff as Tariff);
+  const standard = rows.filter((r) => r.organisation_id === null).map((r) => r.tariff as Tariff);
+  // The contract's own tariff when it has one in force, else the provider's standard one.
+  return tariffOn(own, date) ?? tariffOn(standard, date) ?? DEFAULT_TARIFF;
+}
+
+function archiveSummary(options: OrderInput['options'], documents: number) {
+  if (options.archive.type === 'none') return null;
+  return { type: options.archive.type, retentionYears: options.archive.type === 'electronic' ? options.archive.retention_years! : 1, documents };
+}
+
+async function priced(tx: Tx, deps: OrderDeps, row: OrderRow, plan: LetterPlan, at: Date) {
+  const options = row.options as OrderInput['options'];
+  const wall = parisWallClock(at);
+  const tariff = await tariffFor(tx, row.organisation_id, wall.date);
+  const q = priceOrder({ mailpieces: quoteMailpieces(plan, planOptions(options)), archive: archiveSummary(options, plan.letters.length) }, tariff);
+  const delivery = estimateDelivery({ submittedAt: wall, mailClass: options.mail_class });
+  return { quote: q, deliveryEstimate: delivery.deliveryDate };
+}
+
+async function view(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<OrderView> {
+  if (row.status === 'draft') {
+    const plan = await planFor(tx, deps, row);
+    const { quote, deliveryEstimate } = await priced(tx, deps, row, plan, deps.clock.now());
+    return { row, plan, quote, deliveryEstimate, mailpieces: null };
+  }
+  const mailpieces = await tx.selectFrom('mailpieces').selectAll().where('order_id', '=', row.id).orderBy('number').execute();
+  return { row, plan: { letters: [], problems: [] }, quote: row.quote as unknown as Quote, deliveryEstimate: row.delivery_estimate, mailpieces };
+}
+
+export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput): Promise<OrderView> {
+  const id = deps.ids.next('ord');
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    await validateSetup(tx, principal, input);
+    const now = deps.clock.now();
+    await tx
+      .insertInto('orders')
+      .values({
+        id,
+        organisation_id: principal.organisationId,
+        created_by: principal.userId,
+        kind: 'paper',
+        name: input.name,
+        status: 'draft',
+        documents: JSON.stringify(input.documents),
+        options: JSON.stringify(input.options),
+        address_source: input.address_source,
+        split: input.split ? JSON.stringify(input.split) : null,
+        recipients: JSON.stringify(input.recipients),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return view(tx, deps, await loadOrder(tx, principal, id));
+  });
+}
+
+export async function getOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
+  return inScope(deps.db, scopeOf(principal), async (tx) => view(tx, deps, await loadOrder(tx, principal, id)));
+}
+
+function refuseIfNotDraft(row: OrderRow, what: string): void {
+  if (!isEditable(row.status)) {
+    throw new AppError('conflict', `This order is ${row.status}: it can no longer be ${what}.${row.status === 'submitted' ? ' You may still withdraw it whole until the provider accepts it.' : ''}`);
+  }
+}
+
+export async function updateOrder(deps: OrderDeps, principal: UserPrincipal, id: string, changes: Partial<OrderInput>): Promise<OrderView> {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    const row = await loadOrder(tx, principal, id, true);
+    refuseIfNotDraft(row, 'edited');
+    const merged: OrderInput = {
+      name: changes.name ?? row.name,
+      documents: changes.documents ?? row.documents,
+      options: changes.options ?? (row.options as OrderInput['options']),
+      address_source: changes.address_source ?? row.address_source,
+      split: changes.split !== undefined ? changes.split : ((row.split as OrderInput['split']) ?? null),
+      recipients: changes.recipients ?? row.recipients,
+    };
+    await validateSetup(tx, principal, merged);
+    await tx
+      .updateTable('orders')
+      .set({
+        name: merged.name,
+        documents: JSON.stringify(merged.documents),
+        options: JSON.stringify(merged.options),
+        address_source: merged.address_source,
+        split: merged.split ? JSON.stringify(merged.split) : null,
+        recipients: JSON.stringify(merged.recipients),
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'draft')
+      .execute();
+    return view(tx, deps, await loadOrder(tx, principal, id));
+  });
+}
+
+export async function deleteOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<void> {
+  await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const row = await loadOrder(tx, principal, id, true);
+    refuseIfNotDraft(row, 'deleted');
+    await tx.deleteFrom('orders').where('id', '=', id).where('status', '=', 'draft').execute();
+  });
+}
+
+/** Compare-and-set through the transition table, with its event, in the caller's transaction. */
+async function transition(tx: Tx, deps: OrderDeps, principal: UserPrincipal, row: OrderRow, action: OrderAction, extra: Partial<Record<keyof OrdersTable, unknown>> = {}): Promise<OrderStatus> {
+  const to = nextStatus(row.status, action);
+  if (to === null) {
+    const firm = row.status === 'accepted' || row.status === 'in_production' || row.status === 'completed';
+    throw new AppError(
+      'conflict',
+      action === 'cancel' && firm
+        ? 'The provider has accepted this order: it is firm, final and irrevocable (it can no longer be withdrawn, in whole or in part).'
+        : `This order is ${row.status}: it cannot be ${action === 'submit' ? 'submitted again' : `${action}ed`}.`,
+    );
+  }
+  const now = deps.clock.now();
+  const updated = await tx
+    .updateTable('orders')
+    .set({ status: to, updated_at: now, ...(extra as object) })
+    .where('id', '=', row.id)
+    .where('status', '=', row.status)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', 'The order changed meanwhile: reload it.');
+  await tx.insertInto('order_events').values({ id: deps.ids.next('evt'), organisation_id: row.organisation_id, order_id: row.id, type: `order.${to}`, actor_user_id: principal.userId, at: now }).execute();
+  return to;
+}
+
+/** The final validation: every letter must be printable as set up; the price is frozen. */
+export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    const row = await loadOrder(tx, principal, id, true);
+    // Events start at submission: a draft has no history to keep, and can be deleted.
+    if (row.status !== 'draft') await transition(tx, deps, principal, row, 'submit'); // throws: not a draft
+    await validateSetup(tx, principal, { name: row.name, documents: row.documents, options: row.options as OrderInput['options'], address_source: row.address_source, split: (row.split as OrderInput['split']) ?? null, recipients: row.recipients });
+    const plan = await planFor(tx, deps, row);
+    const errors = blocking(plan.problems);
+    if (errors.length > 0 || plan.letters.length === 0) {
+      throw new AppError('business_rule', `The order cannot be sent yet: ${errors.length || 1} problem(s) to fix first. ${errors.slice(0, 3).map((e) => e.message).join(' ')}`.trim(), {
+        extra: { problems: errors },
+        errors: errors.map((e) => ({ field: e.letter === null ? 'order' : `letters.${e.letter}`, message: e.message })),
+      });
+    }
+    const now = deps.clock.now();
+    const { quote, deliveryEstimate } = await priced(tx, deps, row, plan, now);
+    await transition(tx, deps, principal, row, 'submit', { quote: JSON.stringify(quote), delivery_estimate: deliveryEstimate, submitted_at: now, letters: plan.letters.length });
+    // Each letter becomes a mailpiece, pending production.
+    for (let i = 0; i < plan.letters.length; i += 500) {
+      const chunk = plan.letters.slice(i, i + 500).map((l) => ({
+        id: deps.ids.next('mp'),
+        organisation_id: row.organisation_id,
+        order_id: row.id,
+        number: l.number,
+        status: 'pending' as const,
+        recipient: JSON.stringify({ address: l.address.lines, country: l.address.country }),
+        first_page: l.pages[0],
+        last_page: l.pages[1],
+        sheets: l.sheets,
+        weight_mg: l.weightMg,
+        postage_step: l.postageStep!,
+        carrier_sheet: l.carrierSheet,
+        created_at: now,
+        updated_at: now,
+      }));
+      await tx.insertInto('mailpieces').values(chunk).execute();
+    }
+    return view(tx, deps, await loadOrder(tx, principal, id));
+  });
+}
+
+export async function cancelOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    const row = await loadOrder(tx, principal, id, true);
+    await transition(tx, deps, principal, row, 'cancel');
+    return view(tx, deps, await loadOrder(tx, principal, id));
+  });
+}
+
+export async function listOrders(deps: OrderDeps, principal: UserPrincipal, filter: { status?: OrderStatus | undefined; limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(filter.cursor);
+  return inScope(deps.db, scopeOf(principal), (tx) => {
+    let q = tx.selectFrom('orders').select(['id', 'kind', 'name', 'status', 'letters', 'quote', 'created_at', 'updated_at', 'submitted_at']).orderBy('id', 'desc').limit(filter.limit + 1);
+    if (!isProviderRole(principal.role)) q = q.where('organisation_id', '=', principal.organisationId);
+    if (principal.role === 'client_user') q = q.where('created_by', '=', principal.userId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (after) q = q.where('id', '<', after);
+    return q.execute();
+  });
+}
+
+export async function getMailpiece(deps: OrderDeps, principal: UserPrincipal, id: string) {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    const mp = await tx.selectFrom('mailpieces').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!mp) throw notFound('This mailpiece');
+    await loadOrder(tx, principal, mp.order_id).catch(() => {
+      throw notFound('This mailpiece');
+    });
+    const events = await tx.selectFrom('order_events').select(['type', 'at', 'detail']).where('order_id', '=', mp.order_id).where((eb) => eb.or([eb('mailpiece_id', '=', id), eb('mailpiece_id', 'is', null)])).orderBy('at').execute();
+    return { mp, events };
+  });
+}
+
+export function weightG(mg: number): number {
+  return weightForDisplay(mg);
+}
+
+/** The provider's standard tariff exists from the first start (demo figures until edited). */
+export async function ensureStandardTariff(deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator }): Promise<void> {
+  await inScope(deps.db, systemScope, async (tx) => {
+    const any = await tx.selectFrom('tariffs').select('id').where('organisation_id', 'is', null).executeTakeFirst();
+    if (any) return;
+    await tx.insertInto('tariffs').values({ id: deps.ids.next('trf'), organisation_id: null, effective_from: DEFAULT_TARIFF.effectiveFrom, tariff: JSON.stringify(DEFAULT_TARIFF), created_at: deps.clock.now() }).execute();
+  });
+}
+
+/** The purchase order PDF of a submitted order, made once from the frozen order and kept. */
+export async function purchaseOrder(deps: OrderDeps, principal: UserPrincipal, id: string, render: (row: OrderRow, tx: Tx) => Promise<Buffer>): Promise<{ sha256: string; stream: import('node:stream').Readable }> {
+  const sha = await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const row = await loadOrder(tx, principal, id);
+    if (row.status === 'draft') throw new AppError('conflict', 'A draft has no purchase order yet: it is issued when you send the order.');
+    if (row.purchase_order_sha256) return row.purchase_order_sha256;
+    const stored = await deps.storage.put(await render(row, tx));
+    await tx.updateTable('orders').set({ purchase_order_sha256: stored.sha256 }).where('id', '=', id).execute();
+    return stored.sha256;
+  });
+  return { sha256: sha, stream: await deps.storage.get(sha) };
+}
