@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import { estimateDelivery, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type Quote, type Tariff } from '#domain/mail/index.js';
 import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
@@ -337,7 +338,7 @@ export async function ensureStandardTariff(deps: { db: Kysely<DB>; clock: Clock;
 }
 
 /** The purchase order PDF of a submitted order, made once from the frozen order and kept. */
-export async function purchaseOrder(deps: OrderDeps, principal: UserPrincipal, id: string, render: (row: OrderRow, tx: Tx) => Promise<Buffer>): Promise<{ sha256: string; stream: import('node:stream').Readable }> {
+export async function purchaseOrder(deps: OrderDeps, principal: UserPrincipal, id: string, render: (row: OrderRow, tx: Tx) => Promise<Buffer>): Promise<{ sha256: string; stream: Readable }> {
   const sha = await inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id);
     if (row.status === 'draft') throw new AppError('conflict', 'A draft has no purchase order yet: it is issued when you send the order.');
