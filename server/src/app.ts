@@ -23,7 +23,7 @@ import { loggerOptions } from './platform/logger/logger.js';
 import { accountsRoutes, authenticateApiKey, authenticateSession, organisationRoutes, SESSION_COOKIE, sessionRoutes } from './modules/accounts/index.js';
 import { outboxRoutes } from './modules/outbox/index.js';
 import { documentRoutes } from './modules/documents/index.js';
-import { orderRoutes } from './modules/orders/index.js';
+import { orderRoutes, tariffRoutes } from './modules/orders/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -141,6 +141,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(outboxRoutes(container));
   await app.register(documentRoutes(container.documents));
   await app.register(orderRoutes(container.orders));
+  await app.register(tariffRoutes(container.orders));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 
   const webDir = opts.webDir;

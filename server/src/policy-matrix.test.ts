@@ -60,6 +60,8 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/orders/:id/cancel': ['client_admin', 'client_user'],
   'GET /api/v1/orders/:id/purchase-order': ALL,
   'GET /api/v1/mailpieces/:id': ALL,
+  'GET /api/v1/tariffs': [...STAFF, 'client_admin'],
+  'POST /api/v1/tariffs': ['provider_admin'],
   'GET /api/v1/outbox/:id': ['provider_admin'],
 };
 

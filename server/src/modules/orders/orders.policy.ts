@@ -4,4 +4,6 @@ import type { Policy } from '../../platform/http/auth.js';
 export const ordersPolicy = {
   write: ((p) => p.role === 'client_admin' || p.role === 'client_user') satisfies Policy,
   read: (() => true) satisfies Policy,
+  readTariffs: ((p) => p.role !== 'client_user') satisfies Policy,
+  manageTariffs: ((p) => p.role === 'provider_admin') satisfies Policy,
 } as const;

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { createOrderBody, mailpieceSchema, orderListItem, orderSchema, updateOrderBody } from '#contracts/orders.js';
+import { createTariffBody, tariffRecord } from '#contracts/tariffs.js';
 import { weightForDisplay, type Quote } from '#domain/mail/index.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
@@ -12,6 +13,7 @@ import { cancelOrder, createOrder, deleteOrder, getMailpiece, getOrder, listOrde
 import { ordersPolicy } from './orders.policy.js';
 import { civilDate, presentOrder } from './orders.presenter.js';
 import { purchaseOrderPdf } from './purchase-order.js';
+import { createTariff, listTariffs } from './tariffs.js';
 
 const lang = (request: FastifyRequest): 'fr' | 'en' => (/^en\b/i.test(String(request.headers['accept-language'] ?? '')) ? 'en' : 'fr');
 
@@ -158,6 +160,32 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
           events: events.map((e) => ({ type: e.type, at: new Date(e.at).toISOString(), detail: e.detail })),
         };
       },
+    );
+  };
+}
+
+export function tariffRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
+  const tags = ['tariffs'];
+  const present = (t: { id: string; organisation_id: string | null; effective_from: unknown; tariff: unknown; created_at: Date }) => ({
+    id: t.id,
+    organisation_id: t.organisation_id,
+    effective_from: civilDate(t.effective_from)!,
+    tariff: t.tariff as never,
+    created_at: new Date(t.created_at).toISOString(),
+  });
+  return async (app) => {
+    app.get(
+      '/api/v1/tariffs',
+      {
+        config: { policy: ordersPolicy.readTariffs },
+        schema: { tags, summary: 'Tariffs that apply (standard, and an organisation’s own)', querystring: z.object({ organisation: idOf('org').optional() }), response: { 200: z.object({ data: z.array(tariffRecord) }), ...problemResponses(401, 403, 404) } },
+      },
+      async (request) => ({ data: (await listTariffs(deps, requirePrincipal(request), request.query.organisation)).map(present) }),
+    );
+    app.post(
+      '/api/v1/tariffs',
+      { config: { policy: ordersPolicy.manageTariffs }, schema: { tags, summary: 'A new tariff from a date (never edited in place)', body: createTariffBody, response: { 201: tariffRecord, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
+      async (request, reply) => reply.code(201).send(present(await createTariff(deps, requirePrincipal(request), request.body))),
     );
   };
 }
