@@ -49,7 +49,7 @@ async function signIn(page: Page, email: string, password: string): Promise<void
 }
 
 test(
-  'the provider administrator sets up a client from its account file; an invited user activates, signs in, and is deactivated',
+  'the provider administrator sets up a client from its account file; an invited user activates and signs in; the client administrator deactivates them',
   { timeout: 240_000 },
   (t) =>
     journey(
@@ -145,13 +145,13 @@ test(
           await see(people.getByText('Invitée'));
         });
 
-        let activationPath = '';
-        await step('they open the Outbox and read the invitation sent to the client user', async () => {
+        /** The activation link e-mailed to someone, read in the provider's Outbox. */
+        async function activationPathFor(email: string): Promise<string> {
           await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Courriels envoyés' }).click();
           await see(page.getByRole('heading', { level: 1, name: 'Courriels envoyés' }));
-          const invitation = main.locator(`tr[data-to="${USER_EMAIL}"]`);
+          const invitation = main.locator(`tr[data-to="${email}"]`);
           await eventually(
-            'the invitation in the outbox',
+            `the invitation to ${email} in the outbox`,
             async () => {
               const found = await invitation.count();
               if (found === 0) await page.getByRole('button', { name: 'Actualiser' }).click();
@@ -166,42 +166,58 @@ test(
           const text = await body.innerText();
           const link = /https?:\/\/\S+\/activate\/[A-Za-z0-9_-]+/.exec(text);
           assert.ok(link, `an activation link in:\n${text}`);
-          activationPath = new URL(link[0]).pathname;
           await page.keyboard.press('Escape');
+          return new URL(link[0]).pathname;
+        }
+
+        /** In a browser of their own, a person activates their account and signs in. */
+        async function activateAndSignIn(who: Page, activationPath: string, email: string, password: string): Promise<void> {
+          await who.goto(url(activationPath));
+          await see(who.getByRole('heading', { level: 1, name: 'Activer votre compte' }));
+          assert.equal(await field(who, 'Adresse e-mail').inputValue(), email);
+          await field(who, 'Nouveau mot de passe').fill(password);
+          await see(who.getByText(/^Robustesse : /));
+          await field(who, 'Confirmez le nouveau mot de passe').fill(password);
+          await who.getByRole('button', { name: 'Activer mon compte' }).click();
+          await see(who.getByText('Votre compte est actif'));
+          await who.getByRole('link', { name: 'Se connecter' }).click();
+          await see(who.getByRole('heading', { level: 1, name: 'Connexion' }));
+          assert.equal(await field(who, 'Adresse e-mail').inputValue(), email, 'the e-mail is prefilled');
+          await signIn(who, email, password);
+          await see(who.getByRole('heading', { level: 1, name: 'Commandes' }));
+        }
+
+        let userActivation = '';
+        let adminActivation = '';
+        await step('they read in the Outbox the invitations sent to the two new people', async () => {
+          userActivation = await activationPathFor(USER_EMAIL);
+          adminActivation = await activationPathFor(ADMIN_EMAIL);
         });
 
         const user = await newPage();
-        await step('in another browser, the invited user opens the link and chooses a password', async () => {
-          await user.goto(url(activationPath));
-          await see(user.getByRole('heading', { level: 1, name: 'Activer votre compte' }));
-          assert.equal(await field(user, 'Adresse e-mail').inputValue(), USER_EMAIL);
-          await field(user, 'Nouveau mot de passe').fill(USER_PASSWORD);
-          await see(user.getByText(/^Robustesse : /));
-          await field(user, 'Confirmez le nouveau mot de passe').fill(USER_PASSWORD);
-          await user.getByRole('button', { name: 'Activer mon compte' }).click();
-          await see(user.getByText('Votre compte est actif'));
-        });
-
-        await step('they sign in with it and see only the client menus', async () => {
-          await user.getByRole('link', { name: 'Se connecter' }).click();
-          await see(user.getByRole('heading', { level: 1, name: 'Connexion' }));
-          assert.equal(await field(user, 'Adresse e-mail').inputValue(), USER_EMAIL, 'the e-mail is prefilled');
-          await signIn(user, USER_EMAIL, USER_PASSWORD);
-          await see(user.getByRole('heading', { level: 1, name: 'Commandes' }));
+        await step('in another browser, the invited user activates through the link, signs in and sees only the client menus', async () => {
+          await activateAndSignIn(user, userActivation, USER_EMAIL, USER_PASSWORD);
           await see(user.getByRole('banner').getByText(ORGANISATION));
           const nav = user.getByRole('navigation', { name: 'Navigation principale' });
           const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
           assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance']);
         });
 
-        await step('the provider administrator deactivates that user from the client page', async () => {
-          await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Clients' }).click();
-          await page.getByRole('link', { name: ORGANISATION }).click();
-          await see(page.getByRole('heading', { level: 1, name: ORGANISATION }));
-          const row = main.getByRole('row').filter({ hasText: USER_EMAIL });
+        const clientAdmin = await newPage();
+        await step('in a third browser, the client administrator activates their account and opens Utilisateurs', async () => {
+          await activateAndSignIn(clientAdmin, adminActivation, ADMIN_EMAIL, USER_PASSWORD);
+          const nav = clientAdmin.getByRole('navigation', { name: 'Navigation principale' });
+          const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
+          assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques']);
+          await nav.getByRole('link', { name: 'Utilisateurs' }).click();
+          await see(clientAdmin.getByRole('heading', { level: 1, name: 'Utilisateurs' }));
+        });
+
+        await step('the client administrator deactivates the user', async () => {
+          const row = clientAdmin.getByRole('main').getByRole('row').filter({ hasText: USER_EMAIL });
           await see(row.getByText('Active', { exact: true }));
           await row.getByRole('button', { name: /^Désactiver/ }).click();
-          const dialog = page.getByRole('dialog');
+          const dialog = clientAdmin.getByRole('dialog');
           await see(dialog.getByText('Ses sessions ouvertes prennent fin immédiatement'));
           await dialog.getByRole('button', { name: 'Désactiver' }).click();
           await see(row.getByText('Désactivée'));

@@ -1,7 +1,7 @@
 import { createTheme, MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { ForgotPasswordPage } from '../features/accounts/ForgotPasswordPage';
 import { SignInPage } from '../features/accounts/SignInPage';
@@ -14,6 +14,7 @@ import { ComingSoonPage } from '../features/coming-soon/ComingSoonPage';
 import { OutboxPage } from '../features/outbox/OutboxPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { UsersPage } from '../features/users/UsersPage';
+import { Loading } from '../components/Loading';
 import { createQueryClient } from '../lib/query-client';
 import { rolesOf } from './navigation';
 import { PublicLayout } from './PublicLayout';
@@ -22,6 +23,12 @@ import { HomeRoute, NotFoundRoute } from './routes';
 import { SessionGuard } from './SessionGuard';
 import { SignedInLayout } from './SignedInLayout';
 
+// Paper orders (the wizard, its documents and quotes) load when first opened: the first page
+// of the portal does not wait for them.
+const OrdersPage = lazy(() => import('../features/orders/OrdersPage').then((m) => ({ default: m.OrdersPage })));
+const OrderPage = lazy(() => import('../features/orders/OrderPage').then((m) => ({ default: m.OrderPage })));
+const NewOrderPage = lazy(() => import('../features/orders/OrderPage').then((m) => ({ default: m.NewOrderPage })));
+
 const theme = createTheme({
   primaryColor: 'blue',
   defaultRadius: 'sm',
@@ -29,7 +36,11 @@ const theme = createTheme({
 
 /** A page of the menu, for the roles that have it in their menu. */
 function MenuPage({ to, children }: { to: string; children: ReactNode }) {
-  return <RequireSession roles={rolesOf(to)}>{children}</RequireSession>;
+  return (
+    <RequireSession roles={rolesOf(to)}>
+      <Suspense fallback={<Loading />}>{children}</Suspense>
+    </RequireSession>
+  );
 }
 
 export function App() {
@@ -56,7 +67,9 @@ export function App() {
                 </RequireSession>
               }
             >
-              <Route path="orders" element={<MenuPage to="/orders"><ComingSoonPage feature="orders" /></MenuPage>} />
+              <Route path="orders" element={<MenuPage to="/orders"><OrdersPage /></MenuPage>} />
+              <Route path="orders/new" element={<MenuPage to="/orders"><NewOrderPage /></MenuPage>} />
+              <Route path="orders/:id" element={<MenuPage to="/orders"><OrderPage /></MenuPage>} />
               <Route path="tracking" element={<MenuPage to="/tracking"><ComingSoonPage feature="tracking" /></MenuPage>} />
               <Route path="archive" element={<MenuPage to="/archive"><ComingSoonPage feature="archive" /></MenuPage>} />
               <Route path="support" element={<MenuPage to="/support"><ComingSoonPage feature="support" /></MenuPage>} />

@@ -4,7 +4,6 @@ import { Page } from '../../components/Page';
 
 // What each page will hold, in one or two honest sentences: no fake buttons, no sample data.
 const TEXT = {
-  orders: { title: 'nav.orders', body: 'comingSoon.orders' },
   tracking: { title: 'nav.tracking', body: 'comingSoon.tracking' },
   archive: { title: 'nav.archive', body: 'comingSoon.archive' },
   support: { title: 'nav.support', body: 'comingSoon.support' },
