@@ -72,7 +72,8 @@ const copies = Math.max(1, Math.round(BULK_PAGES / 40));
 execFileSync('qpdf', ['--empty', '--pages', ...Array.from({ length: copies }, () => run), '--', bulkFile]);
 const bulk = fs.readFileSync(bulkFile);
 const pages = copies * 40;
-let peakRss = process.memoryUsage().rss;
+const baselineRss = process.memoryUsage().rss;
+let peakRss = baselineRss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const t0 = performance.now();
 const m = multipart(bulk, 'bulk.pdf');
@@ -95,7 +96,7 @@ const bboxMs = timeCommand('pdftotext', ['-bbox', bulkFile, '/dev/null']);
 const refMs = qpdfMs + bboxMs;
 const b = { pages, letters, oursMs, qpdfMs, bboxMs, ratio: oursMs / refMs, peakMb: peakRss / 1024 / 1024 };
 process.stdout.write(
-  `(b) ${pages} pages → ${letters} letters: ${(oursMs / 1000).toFixed(1)} s (${Math.round(pages / (oursMs / 1000))} pages/s), peak RSS ${b.peakMb.toFixed(0)} MB; qpdf --split-pages ${(qpdfMs / 1000).toFixed(1)} s + pdftotext -bbox ${(bboxMs / 1000).toFixed(1)} s; ratio ${b.ratio.toFixed(1)}×\n`,
+  `(b) ${pages} pages → ${letters} letters: ${(oursMs / 1000).toFixed(1)} s (${Math.round(pages / (oursMs / 1000))} pages/s), peak RSS ${b.peakMb.toFixed(0)} MB (process before the run: ${(baselineRss / 1024 / 1024).toFixed(0)} MB); qpdf --split-pages ${(qpdfMs / 1000).toFixed(1)} s + pdftotext -bbox ${(bboxMs / 1000).toFixed(1)} s; ratio ${b.ratio.toFixed(1)}×\n`,
 );
 
 await app.close();

@@ -1,4 +1,3 @@
-import { PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import { FORMAT_NAMES, pageFormat } from '#domain/documents/geometry.js';
 import { AppError } from '../../errors.js';
 import { linesInZone, openPdfJs, pageText, zoneHasInk } from '../../platform/pdf/pdfjs.js';
@@ -24,24 +23,6 @@ const refuse = (detail: string) => new AppError('business_rule', detail);
 function listPages(pages: number[]): string {
   const shown = pages.slice(0, 5).join(', ');
   return pages.length > 5 ? `${shown} and ${pages.length - 5} more` : shown;
-}
-
-/** Fonts a PDF uses without carrying them: the printer substitutes another one. */
-async function fontsNotEmbedded(bytes: Uint8Array): Promise<string[]> {
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
-  const missing = new Set<string>();
-  for (const [, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('Font')) continue;
-    const subtype = object.get(PDFName.of('Subtype'));
-    if (subtype === PDFName.of('Type0') || subtype === PDFName.of('Type3')) continue; // descendants / glyph procedures
-    const base = object.get(PDFName.of('BaseFont'));
-    const descriptorRef = object.get(PDFName.of('FontDescriptor'));
-    const descriptor = descriptorRef instanceof PDFRef ? doc.context.lookup(descriptorRef) : descriptorRef;
-    const embedded =
-      descriptor instanceof PDFDict && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k)));
-    if (!embedded && base instanceof PDFName) missing.add(base.decodeText().replace(/^[A-Z]{6}\+/, ''));
-  }
-  return [...missing].sort();
 }
 
 export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkAddress: AddressChecker): Promise<Inspection> {
@@ -96,7 +77,7 @@ export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkA
         ? [{ code: 'no_address', line: null, message: 'The envelope window zone of page 1 holds no text: either place the address there, or give the recipients’ addresses (a carrier sheet is then added in front).' }]
         : checkAddress(lines);
     const warnings: string[] = [];
-    const fonts = await fontsNotEmbedded(bytes).catch(() => []);
+    const fonts = structure.fontsNotEmbedded;
     if (fonts.length > 0) warnings.push(`Fonts not embedded: ${fonts.join(', ')}. The printer will use similar fonts, and the letter may look slightly different.`);
     return { pages: doc.numPages, address: { lines, problems }, warnings };
   } finally {

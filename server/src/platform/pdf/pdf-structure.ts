@@ -12,6 +12,8 @@ export interface PdfStructure {
   /** Each page's visible box in points, with its /Rotate. */
   pages: Array<{ widthPt: number; heightPt: number; rotate: number }>;
   activeContent: string[];
+  /** Fonts used without being carried in the file (the printer substitutes them). */
+  fontsNotEmbedded: string[];
   /** The largest any single stream inflates to, in bytes (bounded by the guard). */
   bomb: boolean;
 }
@@ -61,6 +63,23 @@ function findActiveContent(doc: PDFDocument): string[] {
   return [...found].sort();
 }
 
+/** Fonts a PDF uses without carrying them. Type0 and Type3 are skipped: the first delegates to
+ * its descendant (visited on its own), the second draws with its own procedures. */
+function findFontsNotEmbedded(doc: PDFDocument): string[] {
+  const missing = new Set<string>();
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('Font')) continue;
+    const subtype = object.get(PDFName.of('Subtype'));
+    if (subtype === PDFName.of('Type0') || subtype === PDFName.of('Type3')) continue;
+    const base = object.get(PDFName.of('BaseFont'));
+    const descriptorRef = object.get(PDFName.of('FontDescriptor'));
+    const descriptor = descriptorRef instanceof PDFRef ? doc.context.lookup(descriptorRef) : descriptorRef;
+    const embedded = descriptor instanceof PDFDict && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k)));
+    if (!embedded && base instanceof PDFName) missing.add(base.decodeText().replace(/^[A-Z]{6}\+/, ''));
+  }
+  return [...missing].sort();
+}
+
 function inflatesTooMuch(doc: PDFDocument, limits: BombLimits): boolean {
   let total = 0;
   for (const [, object] of doc.context.enumerateIndirectObjects()) {
@@ -97,5 +116,12 @@ export async function readPdfStructure(bytes: Uint8Array, limits: BombLimits = D
   } catch (err) {
     if (!encrypted) throw new PdfUnreadableError('The PDF page tree is broken.', { cause: err });
   }
-  return { encrypted, pageCount: pages.length, pages, activeContent: encrypted ? [] : findActiveContent(doc), bomb: encrypted ? false : inflatesTooMuch(doc, limits) };
+  return {
+    encrypted,
+    pageCount: pages.length,
+    pages,
+    activeContent: encrypted ? [] : findActiveContent(doc),
+    fontsNotEmbedded: encrypted ? [] : findFontsNotEmbedded(doc),
+    bomb: encrypted ? false : inflatesTooMuch(doc, limits),
+  };
 }
