@@ -156,3 +156,14 @@ export async function createClientOrganisation(t: TestApp, name: string, email: 
   const { id } = await createUserFromCli(t.container, { email, name: `${name} — ${role}`, role, organisation: organisationId, password: 'a long password for tests' });
   return { organisationId, userId: id };
 }
+
+/** Polls until the probe gives something truthy; fails with what was awaited. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,7 +1,8 @@
 import type { Me, ApiKeyDto } from '#contracts/accounts.js';
 import type { UserPrincipal } from '../../platform/http/principal.js';
+import { isoTimeOrNull } from '../../platform/http/wire.js';
 
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+const iso = isoTimeOrNull;
 
 export function presentMe(p: UserPrincipal): Me {
   return { id: p.userId, email: p.email, name: p.name, role: p.role, organisation: { id: p.organisationId, name: p.organisationName } };

@@ -3,8 +3,8 @@ import type {} from '@fastify/multipart';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { accountImportSchema, createOrganisationBody, inviteUserBody, organisationSchema, updateOrganisationBody, userSchema } from '#contracts/organisations.js';
-import { AppError } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
+import { receiveFile } from '../../platform/http/upload.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { applyAccountImport, getAccountImport, previewAccountImport, type AccountImportView, type ImportDeps } from './account-import.js';
@@ -12,8 +12,9 @@ import { ACCOUNT_FILE_LIMITS } from './account-file/parse-account-file.js';
 import { accountsPolicy } from './accounts.policy.js';
 import { createOrganisation, getOrganisation, listOrganisations, setOrganisationStatus, updateOrganisation, type OrganisationView } from './organisations.js';
 import { getPerson, invitePerson, listPeople, resendInvitation, setPersonActive, type PersonView } from './people.js';
+import { isoTimeOrNull } from '../../platform/http/wire.js';
 
-const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+const iso = isoTimeOrNull;
 const presentOrganisation = (o: OrganisationView) => ({ ...o, created_at: iso(o.created_at)! });
 const presentPerson = (p: PersonView) => ({ ...p, created_at: iso(p.created_at)! });
 const presentImport = (i: AccountImportView) => ({ ...i, created_at: iso(i.created_at)!, applied_at: iso(i.applied_at) });
@@ -138,11 +139,9 @@ export function organisationRoutes(deps: ImportDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in the field "file".');
-        const file = await request.file({ limits: { fileSize: ACCOUNT_FILE_LIMITS.maxBytes, files: 1 } });
-        if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'The upload has no field "file".', { errors: [{ field: 'file', message: 'is required' }] });
+        const file = await receiveFile(request, ACCOUNT_FILE_LIMITS.maxBytes);
+        // Small by rule (5 MB), and the parser needs it whole; the parser refuses what is over.
         const bytes = await file.toBuffer();
-        if (file.file.truncated) throw new AppError('payload_too_large', `The file is larger than ${ACCOUNT_FILE_LIMITS.maxBytes / 1024 / 1024} MB.`);
         const view = await previewAccountImport(deps, requirePrincipal(request), request.params.id, { filename: file.filename || 'accounts', bytes }, request.ip);
         return reply.code(201).send(presentImport(view));
       },

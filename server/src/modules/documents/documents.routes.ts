@@ -3,8 +3,8 @@ import type {} from '@fastify/multipart';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { documentSchema, previewQuery } from '#contracts/documents.js';
-import { AppError } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
+import { receiveFile } from '../../platform/http/upload.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { documentContent, documentPreview, getDocument, uploadDocument, type DocumentDeps, type DocumentRow } from './documents.js';
 import { documentsPolicy } from './documents.policy.js';
@@ -42,10 +42,8 @@ export function documentRoutes(deps: DocumentDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in the field "file".');
         // One byte over the limit reaches storage, which refuses it and keeps nothing.
-        const file = await request.file({ limits: { fileSize: deps.rules.maxUploadBytes + 1, files: 1 } });
-        if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'The upload has no field "file".', { errors: [{ field: 'file', message: 'is required' }] });
+        const file = await receiveFile(request, deps.rules.maxUploadBytes);
         const doc = await uploadDocument(deps, requirePrincipal(request), { filename: file.filename, stream: file.file });
         return reply.code(doc.status === 'converting' ? 202 : 201).send(presentDocument(doc));
       },

@@ -4,23 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, SHARED_FIXTURES, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
 import { A4_PT, makePdf, VALID_ADDRESS } from '../../../test/pdf-fixtures.js';
 import { SOFFICE_BINARY } from './convert-office.js';
 
 const MM = 72 / 25.4;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const letter = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', name));
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe.each(backends())('documents on %s', (kind) => {
   let t: TestApp;
@@ -134,7 +124,7 @@ describe.each(backends())('documents on %s', (kind) => {
     const r = await upload(docx, 'lettre-1-page.docx');
     expect(r.statusCode).toBe(202);
     expect(r.json()).toMatchObject({ status: 'converting', source_sha256: sha(docx) });
-    const done = await until(async () => {
+    const done = await until('the conversion to end', async () => {
       const d = (await get(`/api/v1/documents/${r.json().id}`)).json();
       return d.status !== 'converting' ? d : null;
     }, 120_000);

@@ -1,8 +1,9 @@
 import type { Quote } from '#domain/mail/index.js';
 import { weightForDisplay } from '#domain/mail/index.js';
 import type { OrderView } from './orders.js';
+import { isoTimeOrNull } from '../../platform/http/wire.js';
 
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const iso = isoTimeOrNull;
 
 /** A DATE column: a string from pg (our type parser), a Date at UTC midnight from PGlite. */
 export const civilDate = (d: unknown): string | null => (d === null || d === undefined ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));

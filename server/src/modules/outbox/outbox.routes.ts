@@ -9,8 +9,9 @@ import { problemResponses } from '../../platform/http/openapi.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { outboxPolicy } from './outbox.policy.js';
 import { getOutboxMessage, listOutbox } from './read-outbox.js';
+import { isoTimeOrNull } from '../../platform/http/wire.js';
 
-const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+const iso = isoTimeOrNull;
 
 function present(m: { id: string; to_address: string; subject: string; template: string | null; status: 'queued' | 'sent' | 'failed'; transport: 'smtp' | 'outbox' | null; created_at: Date; sent_at: Date | null; text_body?: string }) {
   return {

@@ -2,20 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestDatabase, type TestDatabase } from '../../../test/helpers.js';
+import { backends, createTestDatabase, until, type TestDatabase } from '../../../test/helpers.js';
 import { createEffectTables, slowHandler, slowJob } from '../../../test/fixtures/slow-job.js';
 import { inScope, systemScope } from '../db/scope.js';
 import { createJobQueue, type JobQueue } from './job-queue.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const count = async (tdb: TestDatabase, table: 'test_job_starts' | 'test_job_effects', key: string) =>
   (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE key = ${key}`.execute(tdb.database.db)).rows[0]!.n;

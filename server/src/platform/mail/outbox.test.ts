@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestApp, type TestApp } from '../../../test/helpers.js';
+import { backends, createTestApp, until, type TestApp } from '../../../test/helpers.js';
 import { startSmtpServer } from '../../../test/smtp-server.js';
 import { inScope, systemScope } from '../db/scope.js';
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const outboxRow = (t: TestApp, id: string) =>
   inScope(t.container.db, systemScope, (tx) => tx.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
@@ -28,7 +18,7 @@ describe.each(backends())('e-mail on %s', (kind) => {
       const id = await inScope(t.container.db, systemScope, (tx) =>
         t.container.mail.queue(tx, { organisationId: null, to: 'claire@mairie.test', subject: 'Votre compte Pli', text: 'Bonjour Claire', template: 'invitation' }),
       );
-      const row = await until(async () => {
+      const row = await until('the message to be sent', async () => {
         const r = await outboxRow(t, id);
         return r.status === 'sent' ? r : null;
       });
@@ -64,9 +54,9 @@ describe.each(backends())('e-mail on %s', (kind) => {
       const id = await inScope(t.container.db, systemScope, (tx) =>
         t.container.mail.queue(tx, { organisationId: null, to: 'julien@mairie.test', subject: 'Accès', text: 'Votre lien d’activation', template: 'invitation' }),
       );
-      const received = await until(async () => smtp.received.find((m) => m.rcptTo.includes('julien@mairie.test')));
+      const received = await until('the SMTP server to receive it', async () => smtp.received.find((m) => m.rcptTo.includes('julien@mairie.test')));
       expect(received.from).toBe('no-reply@pli.test');
-      const row = await until(async () => {
+      const row = await until('the message to be sent', async () => {
         const r = await outboxRow(t, id);
         return r.status === 'sent' ? r : null;
       });

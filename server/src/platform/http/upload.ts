@@ -1,0 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { AppError } from '../../errors.js';
+
+/**
+ * The one file of a multipart upload, in the field `file`. Its stream is left to the caller (to
+ * store it without buffering); the size limit is enforced by busboy one byte past `maxBytes`, so
+ * whoever reads the stream sees the overflow and can refuse it cleanly.
+ */
+export async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<MultipartFile> {
+  if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in the field "file".');
+  const file = await request.file({ limits: { fileSize: maxBytes + 1, files: 1 } });
+  if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'The upload has no field "file".', { errors: [{ field: 'file', message: 'is required' }] });
+  return file;
+}
