@@ -2,6 +2,7 @@ import * as m0001 from './0001-platform.js';
 import * as m0002 from './0002-identity.js';
 import * as m0003 from './0003-documents.js';
 import * as m0004 from './0004-orders.js';
+import * as m0005 from './0005-totp-replay.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -9,4 +10,5 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0002-identity', statements: m0002.statements },
   { id: '0003-documents', statements: m0003.statements },
   { id: '0004-orders', statements: m0004.statements },
+  { id: '0005-totp-replay', statements: m0005.statements },
 ];

@@ -97,6 +97,7 @@ describe.each(backends())('sessions on %s', (kind) => {
     const row = await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('users').select('totp_secret').where('email', '=', 'operator@pli.test').executeTakeFirstOrThrow());
     expect(row.totp_secret).not.toContain(secret);
 
+    clock.advance(30_000); // the next code
     const again = await signIn(t.app, 'operator@pli.test');
     expect(again.stage).toBe('totp_required');
     const wrongCode = await t.app.inject({ method: 'POST', url: '/api/v1/session/totp', headers: again.headers(), payload: { code: '123456' } });
@@ -104,6 +105,9 @@ describe.each(backends())('sessions on %s', (kind) => {
     const withCode = await t.app.inject({ method: 'POST', url: '/api/v1/session/totp', headers: again.headers(), payload: { code: code(secret) } });
     expect(withCode.statusCode).toBe(200);
     expect(withCode.json().stage).toBe('signed_in');
+    // The same code a second time is refused: it may have been seen.
+    const replay = await signIn(t.app, 'operator@pli.test');
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/session/totp', headers: replay.headers(), payload: { code: code(secret) } })).json().code).toBe('totp_invalid');
 
     // A recovery code works once.
     const lost = await signIn(t.app, 'operator@pli.test');

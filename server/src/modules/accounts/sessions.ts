@@ -71,6 +71,7 @@ interface UserRow {
   totp_enabled_at: Date | null;
   recovery_code_hashes: string[];
   locked_until: Date | null;
+  totp_last_step: number | null;
   organisation_id: string;
   organisation_name: string;
   organisation_kind: 'provider' | 'client';
@@ -93,6 +94,7 @@ function selectUser(tx: Tx) {
       'users.totp_enabled_at',
       'users.recovery_code_hashes',
       'users.locked_until',
+      'users.totp_last_step',
       'organisations.id as organisation_id',
       'organisations.name as organisation_name',
       'organisations.kind as organisation_kind',
@@ -233,11 +235,13 @@ export async function verifySecondFactor(deps: SessionDeps, principal: UserPrinc
   const now = deps.clock.now();
   if (user.locked_until && user.locked_until > now) throw lockedError(user.locked_until);
   const cleaned = code.replace(/\s+/g, '');
-  const totpOk = user.totp_secret !== null && verifyTotp(deps.secretBox.open(user.totp_secret), cleaned, now);
+  const step = user.totp_secret === null ? null : verifyTotp(deps.secretBox.open(user.totp_secret), cleaned, now, user.totp_last_step === null ? null : Number(user.totp_last_step));
+  const totpOk = step !== null;
   const recoveryHash = hashSecret(cleaned.toLowerCase());
   const recoveryOk = !totpOk && user.recovery_code_hashes.includes(recoveryHash);
   if (!totpOk && !recoveryOk) throw await countFailure(deps, user, ctx, 'code');
   return inScope(deps.db, systemScope, async (tx) => {
+    if (totpOk) await tx.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
     if (recoveryOk) {
       await tx.updateTable('users').set({ recovery_code_hashes: JSON.stringify(user.recovery_code_hashes.filter((h) => h !== recoveryHash)) }).where('id', '=', user.id).execute();
       await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'sign_in.recovery_code_used', ip: ctx.ip });
@@ -277,12 +281,13 @@ export async function confirmTotpEnrollment(
   const user = await loadUser(deps, principal.userId);
   if (user.totp_enabled_at) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
   if (!user.totp_secret) throw new AppError('conflict', 'Start the set-up first: there is no QR code waiting to be confirmed.');
-  if (!verifyTotp(deps.secretBox.open(user.totp_secret), code.replace(/\s+/g, ''), deps.clock.now())) {
+  const step = verifyTotp(deps.secretBox.open(user.totp_secret), code.replace(/\s+/g, ''), deps.clock.now());
+  if (step === null) {
     throw new AppError('totp_invalid', 'This code does not match. Check the time on your phone and enter the current code.');
   }
   const { codes, hashes } = newRecoveryCodes();
   return inScope(deps.db, systemScope, async (tx) => {
-    await tx.updateTable('users').set({ totp_enabled_at: deps.clock.now(), recovery_code_hashes: JSON.stringify(hashes) }).where('id', '=', user.id).execute();
+    await tx.updateTable('users').set({ totp_enabled_at: deps.clock.now(), totp_last_step: step, recovery_code_hashes: JSON.stringify(hashes) }).where('id', '=', user.id).execute();
     await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'totp.enabled', ip: ctx.ip });
     const session = principal.stage === 'totp_enrollment' ? await promote(deps, principal, user, ctx, tx) : null;
     return { recoveryCodes: codes, session };
@@ -300,7 +305,7 @@ export async function disableTotp(deps: SessionDeps, principal: UserPrincipal, p
   if (isProviderRole(user.role)) throw new AppError('forbidden', 'Provider staff must keep two-factor sign-in on.');
   await requirePassword(deps, user, password, ctx);
   await inScope(deps.db, systemScope, async (tx) => {
-    await tx.updateTable('users').set({ totp_secret: null, totp_enabled_at: null, recovery_code_hashes: '[]' }).where('id', '=', user.id).execute();
+    await tx.updateTable('users').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null, recovery_code_hashes: '[]' }).where('id', '=', user.id).execute();
     await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'totp.disabled', ip: ctx.ip });
   });
 }

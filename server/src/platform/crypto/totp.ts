@@ -10,14 +10,18 @@ export function totpUri(secret: string, account: string): string {
   return generateURI({ issuer: 'Pli', label: account, secret });
 }
 
-/** Accepts the current code and its neighbours (±30 s of clock drift). */
-export function verifyTotp(secret: string, code: string, at: Date): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+/**
+ * Accepts the current code and its neighbours (±30 s of clock drift), but never a time step at or
+ * before the last one accepted: a code seen over someone's shoulder cannot be used again.
+ * Returns the step to remember, or null.
+ */
+export function verifyTotp(secret: string, code: string, at: Date, lastStep: number | null = null): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   try {
-    const r = verifySync({ secret, token: code, epochTolerance: 30, epoch: Math.floor(at.getTime() / 1000) });
-    return r.valid;
+    const r = verifySync({ secret, token: code, epochTolerance: 30, epoch: Math.floor(at.getTime() / 1000), ...(lastStep !== null ? { afterTimeStep: lastStep } : {}) });
+    return r.valid ? ((r as { timeStep?: number }).timeStep ?? null) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -52,6 +52,7 @@ export interface UsersTable {
   locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   last_sign_in_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeysTable {
