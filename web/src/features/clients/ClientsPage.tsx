@@ -1,11 +1,10 @@
-import { Anchor, Button, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ListTable } from '../../components/ListTable';
 import { LoadMore } from '../../components/LoadMore';
-import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { formatDay } from '../../lib/format';
 import { useOrganisations } from './api';
@@ -29,24 +28,19 @@ export function ClientsPage() {
   // The provider's own organisation is not a client.
   const clients = list.items.filter((org) => org.kind === 'client');
 
-  let content;
-  if (list.isPending) content = <Loading />;
-  else if (list.isError) content = <ErrorAlert error={list.error} />;
-  else if (clients.length === 0)
-    content = <Text c="dimmed">{urlQuery ? t('clients.noMatch', { query: urlQuery }) : t('clients.empty')}</Text>;
-  else
-    content = (
-      <Table.ScrollContainer minWidth={600}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('clients.columns.name')}</Table.Th>
-              <Table.Th scope="col">{t('clients.columns.status')}</Table.Th>
-              <Table.Th scope="col">{t('clients.columns.contractEnd')}</Table.Th>
-              <Table.Th scope="col">{t('clients.columns.people')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+  const content = (
+    <ListTable
+      state={list}
+      isEmpty={clients.length === 0}
+      empty={urlQuery ? t('clients.noMatch', { query: urlQuery }) : t('clients.empty')}
+      minWidth={600}
+      columns={[
+        { label: t('clients.columns.name') },
+        { label: t('clients.columns.status') },
+        { label: t('clients.columns.contractEnd') },
+        { label: t('clients.columns.people') },
+      ]}
+    >
             {clients.map((org) => {
               const status = ORGANISATION_STATUS[org.status];
               const ends = org.contract?.ends_on;
@@ -67,10 +61,8 @@ export function ClientsPage() {
                 </Table.Tr>
               );
             })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
+          </ListTable>
+  );
 
   return (
     <Page

@@ -1,9 +1,8 @@
-import { Anchor, Button, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ListTable } from '../../components/ListTable';
 import { LoadMore } from '../../components/LoadMore';
-import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/format';
@@ -29,31 +28,21 @@ export function OrdersPage() {
   const filter = filterOf(params.get('status'));
   const list = useOrders(filter);
 
-  let content;
-  if (list.isPending) content = <Loading />;
-  else if (list.isError) content = <ErrorAlert error={list.error} />;
-  else if (list.items.length === 0) content = <Text c="dimmed">{t(`orders.list.empty.${filter}`)}</Text>;
-  else
-    content = (
-      <Table.ScrollContainer minWidth={680}>
-        <Table striped highlightOnHover>
-          <Table.Caption>
-            <VisuallyHidden>{t('orders.list.caption')}</VisuallyHidden>
-          </Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('orders.list.columns.name')}</Table.Th>
-              <Table.Th scope="col">{t('orders.list.columns.status')}</Table.Th>
-              <Table.Th scope="col" className={classes.number}>
-                {t('orders.list.columns.letters')}
-              </Table.Th>
-              <Table.Th scope="col" className={classes.number}>
-                {t('orders.list.columns.total')}
-              </Table.Th>
-              <Table.Th scope="col">{t('orders.list.columns.updated')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+  const content = (
+    <ListTable
+      state={list}
+      isEmpty={list.items.length === 0}
+      empty={t(`orders.list.empty.${filter}`)}
+      minWidth={680}
+      caption={t('orders.list.caption')}
+      columns={[
+        { label: t('orders.list.columns.name') },
+        { label: t('orders.list.columns.status') },
+        { label: t('orders.list.columns.letters'), className: classes.number },
+        { label: t('orders.list.columns.total'), className: classes.number },
+        { label: t('orders.list.columns.updated') },
+      ]}
+    >
             {list.items.map((order) => {
               const status = ORDER_STATUS[order.status];
               return (
@@ -75,10 +64,8 @@ export function OrdersPage() {
                 </Table.Tr>
               );
             })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
+          </ListTable>
+  );
 
   return (
     <Page

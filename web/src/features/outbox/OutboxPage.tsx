@@ -1,9 +1,8 @@
-import { Anchor, Button, Table, Text } from '@mantine/core';
+import { Anchor, Button, Table } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ListTable } from '../../components/ListTable';
 import { LoadMore } from '../../components/LoadMore';
-import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { useOutbox } from './api';
@@ -18,24 +17,20 @@ export function OutboxPage() {
   const selected = params.get('message');
   const outbox = useOutbox();
 
-  let content;
-  if (outbox.isPending) content = <Loading />;
-  else if (outbox.isError) content = <ErrorAlert error={outbox.error} />;
-  else if (outbox.items.length === 0) content = <Text c="dimmed">{t('outbox.empty')}</Text>;
-  else
-    content = (
-      <Table.ScrollContainer minWidth={760}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('outbox.columns.to')}</Table.Th>
-              <Table.Th scope="col">{t('outbox.columns.subject')}</Table.Th>
-              <Table.Th scope="col">{t('outbox.columns.template')}</Table.Th>
-              <Table.Th scope="col">{t('outbox.columns.status')}</Table.Th>
-              <Table.Th scope="col">{t('outbox.columns.sentAt')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+  const content = (
+    <ListTable
+      state={outbox}
+      isEmpty={outbox.items.length === 0}
+      empty={t('outbox.empty')}
+      minWidth={760}
+      columns={[
+        { label: t('outbox.columns.to') },
+        { label: t('outbox.columns.subject') },
+        { label: t('outbox.columns.template') },
+        { label: t('outbox.columns.status') },
+        { label: t('outbox.columns.sentAt') },
+      ]}
+    >
             {outbox.items.map((m) => {
               const status = STATUS[m.status];
               return (
@@ -56,10 +51,8 @@ export function OutboxPage() {
                 </Table.Tr>
               );
             })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
+          </ListTable>
+  );
 
   return (
     <Page
