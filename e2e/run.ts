@@ -7,7 +7,7 @@
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium); E2E_DATABASE_URL (run the server
 // on PostgreSQL instead of the embedded PGlite); E2E_SKIP_BUILD=1 (use web/dist as it is);
-// E2E_SERVER_ENTRY (default server/src/main-start.ts); E2E_KEEP_DATA=1 (keep the data dir).
+// E2E_SERVER_ENTRY (default: the build, dist/server/main-start.js; a .ts entry runs through tsx); E2E_KEEP_DATA=1 (keep the data dir).
 
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
+import { buildServer } from '../scripts/build-server.mjs';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const E2E_DIR = path.join(ROOT, 'e2e');
@@ -97,7 +98,9 @@ interface RunningServer {
 
 async function startServer(dataDir: string): Promise<RunningServer> {
   const port = await freePort();
-  const entry = process.env.E2E_SERVER_ENTRY || 'server/src/main-start.ts';
+  // The server as `npm start` runs it (the build in dist/), unless a TypeScript entry is named.
+  const entry = process.env.E2E_SERVER_ENTRY || 'dist/server/main-start.js';
+  if (!process.env.E2E_SERVER_ENTRY) await buildServer();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -111,7 +114,7 @@ async function startServer(dataDir: string): Promise<RunningServer> {
   if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
 
   const logFile = await open(SERVER_LOG, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', logFile.fd, logFile.fd],

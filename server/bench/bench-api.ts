@@ -1,30 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { buildServer } from '../../scripts/build-server.mjs';
+import { ROOT, startServer } from './bench-helpers.js';
 
 /**
  * `npm run bench:api`: an authenticated JSON read (GET /api/v1/me: API key lookup, a scoped
  * transaction with row-level security, zod serialisation) beside a bare Fastify hello-world, in
  * the same run on the same machine, each server in its own process. Writes docs/benchmarks.md.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-
-function start(script: string): Promise<{ child: ChildProcess; fields: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n').find((l) => l.startsWith('READY '));
-      if (line) resolve({ child, fields: line.trim().split(' ').slice(1) });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
 async function load(url: string, headers: Record<string, string>) {
   // Warm-up, then the measured run.
@@ -34,8 +21,9 @@ async function load(url: string, headers: Record<string, string>) {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
-const hello = await start('server/bench/hello-server.ts');
-const pli = await start('server/bench/pli-server.ts');
+const hello = await startServer('server/bench/hello-server.ts');
+await buildServer();
+const pli = await startServer('dist/bench/pli-server.js');
 try {
   const [helloPort] = hello.fields;
   const [pliPort, key, kind] = pli.fields;

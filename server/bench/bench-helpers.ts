@@ -1,8 +1,21 @@
-import type { Container } from '../src/container.js';
-import { createApiKey, findUserByEmail, principalOfUser } from '../src/modules/accounts/index.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 
-export async function apiKeyOf(container: Container, email: string): Promise<string> {
-  const user = await findUserByEmail(container.db, email);
-  if (!user) throw new Error(`no user ${email}`);
-  return (await createApiKey(container, await principalOfUser(container.db, user.id), 'bench')).key;
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Starts a benchmark server in its own process (a .ts script through tsx, a built .js as is) and
+ * waits for its `READY field…` line.
+ */
+export function startServer(script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; fields: string[] }> {
+  const child = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('READY '));
+      if (line) resolve({ child, fields: line.trim().split(' ').slice(1) });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
 }

@@ -7,12 +7,14 @@ import { createContainer } from '../src/container.js';
 import { createLogger } from '../src/platform/logger/logger.js';
 import { createApiKey, findUserByEmail, principalOfUser, seed } from '../src/modules/accounts/index.js';
 
-/** Pli's API as in production (all plugins, request logging at warn), on a fresh data directory. */
+/** Pli's API as in production (all plugins, request logging at warn), on a fresh data directory.
+ * The benchmarks run its build (dist/bench/pli-server.js), as `npm start` runs the server's. */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pli-bench-'));
 const config = loadConfig({
   PLI_DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
   PLI_RATE_LIMIT_PER_MINUTE: '100000000',
+  ...(process.env.PLI_MAX_UPLOAD_BYTES ? { PLI_MAX_UPLOAD_BYTES: process.env.PLI_MAX_UPLOAD_BYTES } : {}),
   ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
 });
 const container = await createContainer(config, createLogger('warn'));

@@ -15,7 +15,7 @@ import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js
 import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
-import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, readPageWindows, type DocumentDeps } from './modules/documents/index.js';
+import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
@@ -108,7 +108,6 @@ export async function createContainer(config: Config, logger: Logger, overrides:
       clock,
       ids,
       storage,
-      readPageWindows: (sha256) => readPageWindows(documents, sha256),
       checkAddress: (lines, country) => checkFrenchAddress([...lines], country),
     },
     publicUrl: config.publicUrl,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { WEB_DIR, startApi } from './main-api.js';
+import { WEB_DIR, startApi } from './api-process.js';
 
 /** `npm start`: builds the web app when it is missing, then runs the API (and, embedded, the workers). */
 if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) {

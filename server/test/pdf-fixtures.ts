@@ -10,6 +10,10 @@ export interface PageSpec {
   address?: string[];
   /** Draw a small square in the inserter mark zone. */
   inkInMarkZone?: boolean;
+  /** A white rectangle over the inserter mark zone (paper-coloured, so no ink). */
+  whiteInMarkZone?: boolean;
+  /** A reference printed from 1 mm, running across the inserter mark zone. */
+  textAcrossMarkZone?: boolean;
   rotate?: number;
 }
 
@@ -23,6 +27,8 @@ export async function makePdf(pages: PageSpec[], opts: { javascript?: boolean } 
     page.drawText('Lettre de test', { x: 20 * MM, y: h - 120 * MM, size: 11, font });
     spec.address?.forEach((line, i) => page.drawText(line, { x: 110 * MM, y: h - (55 + i * 5) * MM, size: 10, font }));
     if (spec.inkInMarkZone) page.drawRectangle({ x: 5 * MM, y: h - 150 * MM, width: 2 * MM, height: 2 * MM, color: rgb(0, 0, 0) });
+    if (spec.whiteInMarkZone) page.drawRectangle({ x: 0, y: 0, width: 20 * MM, height: h, color: rgb(1, 1, 1) });
+    if (spec.textAcrossMarkZone) page.drawText('REF 2026/00042', { x: 1 * MM, y: h - 160 * MM, size: 9, font });
   }
   if (opts.javascript) {
     const action = doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of("app.alert('hello')") });

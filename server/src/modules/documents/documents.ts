@@ -9,7 +9,7 @@ import { inScope, systemScope } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/job-queue.js';
-import { linesInZone, openPdfJs, pageText, renderPagePng } from '../../platform/pdf/pdfjs.js';
+import { openPdfJs, renderPagePng } from '../../platform/pdf/pdfjs.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import { ConversionError, convertToPdf } from './convert-office.js';
 import type { DocumentRules } from './documents.rules.js';
@@ -97,6 +97,7 @@ export async function uploadDocument(deps: DocumentDeps, principal: UserPrincipa
           pages: inspection.pages,
           address: JSON.stringify(inspection.address),
           warnings: JSON.stringify(inspection.warnings),
+          page_windows: JSON.stringify(inspection.pageWindows),
           created_at: now,
           ready_at: now,
         })
@@ -137,7 +138,7 @@ export async function convertDocument(deps: DocumentDeps, documentId: string): P
   await inScope(deps.db, systemScope, (tx) =>
     tx
       .updateTable('documents')
-      .set({ status: 'ready', sha256: stored.sha256, size_bytes: stored.sizeBytes, pages: inspection.pages, address: JSON.stringify(inspection.address), warnings: JSON.stringify(inspection.warnings), ready_at: deps.clock.now() })
+      .set({ status: 'ready', sha256: stored.sha256, size_bytes: stored.sizeBytes, pages: inspection.pages, address: JSON.stringify(inspection.address), warnings: JSON.stringify(inspection.warnings), page_windows: JSON.stringify(inspection.pageWindows), ready_at: deps.clock.now() })
       .where('id', '=', documentId)
       .where('status', '=', 'converting')
       .execute(),
@@ -168,18 +169,6 @@ export async function documentPreview(deps: DocumentDeps, principal: UserPrincip
   const pdf = await openPdfJs(await deps.storage.getBuffer(sha));
   try {
     return await renderPagePng(pdf, opts.page, { dpi: 100, ...(opts.window ? { window: deps.rules.window } : {}) });
-  } finally {
-    await pdf.destroy();
-  }
-}
-
-/** The text in the window zone of every page (for splitting a run of letters at each address). */
-export async function readPageWindows(deps: Pick<DocumentDeps, 'storage' | 'rules'>, sha256: string): Promise<string[][]> {
-  const pdf = await openPdfJs(await deps.storage.getBuffer(sha256));
-  try {
-    const windows: string[][] = [];
-    for (let n = 1; n <= pdf.numPages; n++) windows.push(linesInZone(await pageText(pdf, n), deps.rules.window));
-    return windows;
   } finally {
     await pdf.destroy();
   }

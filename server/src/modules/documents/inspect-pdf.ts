@@ -1,7 +1,8 @@
 import { FORMAT_NAMES, pageFormat } from '#domain/documents/geometry.js';
 import { AppError } from '../../errors.js';
-import { linesInZone, openPdfJs, pageText, zoneHasInk } from '../../platform/pdf/pdfjs.js';
-import { PdfUnreadableError, readPdfStructure } from '../../platform/pdf/pdf-structure.js';
+import { scanPage } from '../../platform/pdf/page-scan.js';
+import { linesInZone, openPdfJs, zoneHasInk } from '../../platform/pdf/pdfjs.js';
+import { PdfUnreadableError, readPdfStructure, withBalancedPageTree } from '../../platform/pdf/pdf-structure.js';
 import type { DocumentAddress } from '../../platform/db/schema.js';
 import type { DocumentRules } from './documents.rules.js';
 
@@ -14,6 +15,8 @@ export interface Inspection {
   pages: number;
   address: DocumentAddress;
   warnings: string[];
+  /** The text lines in the window zone of every page (where a run of letters splits). */
+  pageWindows: string[][];
 }
 
 export type AddressChecker = (lines: string[]) => DocumentAddress['problems'];
@@ -56,14 +59,18 @@ export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkA
 
   let doc;
   try {
-    doc = await openPdfJs(bytes);
+    doc = await openPdfJs(withBalancedPageTree(bytes, structure.pageTree));
   } catch {
     throw refuse('The PDF is damaged: its pages cannot be read. Export it again from the program that made it.');
   }
   try {
     const marked: number[] = [];
+    const pageWindows: string[][] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      if (await zoneHasInk(doc, n, rules.insertionMark)) marked.push(n);
+      const scan = await scanPage(doc, n, rules.insertionMark);
+      // The scan's bounding boxes are generous; a render of the strip decides when they touch it.
+      if (scan.mayHaveInkInZone && (await zoneHasInk(doc, n, rules.insertionMark))) marked.push(n);
+      pageWindows.push(linesInZone(scan.text, rules.window));
     }
     if (marked.length > 0) {
       const z = rules.insertionMark;
@@ -71,7 +78,7 @@ export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkA
         `Page${marked.length > 1 ? 's' : ''} ${listPages(marked)} ${marked.length > 1 ? 'have' : 'has'} content in the inserter mark zone (the left margin, ${z.x1}–${z.x2} mm from the edge, ${z.y1}–${z.y2} mm from the top), where the production floor prints its control code. Widen the left margin and export the PDF again.`,
       );
     }
-    const lines = linesInZone(await pageText(doc, 1), rules.window);
+    const lines = pageWindows[0]!;
     const problems: DocumentAddress['problems'] =
       lines.length === 0
         ? [{ code: 'no_address', line: null, message: 'The envelope window zone of page 1 holds no text: either place the address there, or give the recipients’ addresses (a carrier sheet is then added in front).' }]
@@ -79,7 +86,7 @@ export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkA
     const warnings: string[] = [];
     const fonts = structure.fontsNotEmbedded;
     if (fonts.length > 0) warnings.push(`Fonts not embedded: ${fonts.join(', ')}. The printer will use similar fonts, and the letter may look slightly different.`);
-    return { pages: doc.numPages, address: { lines, problems }, warnings };
+    return { pages: doc.numPages, address: { lines, problems }, warnings, pageWindows };
   } finally {
     await doc.destroy();
   }

@@ -25,7 +25,6 @@ export interface OrderDeps {
   ids: IdGenerator;
   storage: ObjectStorage;
   /** Reads the window zone of every page of a stored PDF (for splitting at each address). */
-  readPageWindows: (sha256: string) => Promise<string[][]>;
   checkAddress: (lines: readonly string[], country: string) => ReadonlyArray<{ code: string; message: string; severity?: 'error' | 'warning'; suggestion?: string }>;
 }
 
@@ -107,8 +106,8 @@ async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<LetterPl
     if (!d || d.status !== 'ready' || d.pages === null) return { id, pages: 0, windowLines: [] };
     let windows: string[][] = [d.address?.lines ?? []];
     if (allPages) {
-      windows = d.page_windows ?? (await deps.readPageWindows(d.sha256!));
-      if (!d.page_windows) await tx.updateTable('documents').set({ page_windows: JSON.stringify(windows) }).where('id', '=', id).execute();
+      // Read once, at inspection (upload), so that quoting a run of letters never re-reads the PDF.
+      windows = d.page_windows ?? windows;
     }
     return { id, pages: d.pages, windowLines: windows };
   };

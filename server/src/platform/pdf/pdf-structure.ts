@@ -16,6 +16,20 @@ export interface PdfStructure {
   fontsNotEmbedded: string[];
   /** The largest any single stream inflates to, in bytes (bounded by the guard). */
   bomb: boolean;
+  /** Where the pages are, for {@link withBalancedPageTree}. */
+  pageTree: PageTree | null;
+}
+
+export interface PageTree {
+  /** The document catalog (/Root of the trailer). */
+  catalog: [number, number];
+  /** The object number and generation of the root /Pages node. */
+  root: [number, number];
+  /** The root node's own entries that pages inherit (/Resources, /MediaBox, /CropBox, /Rotate), as PDF text. */
+  inherited: string;
+  pages: Array<[number, number]>;
+  /** The first object number not in use. */
+  nextObject: number;
 }
 
 export class PdfUnreadableError extends Error {
@@ -108,8 +122,11 @@ export async function readPdfStructure(bytes: Uint8Array, limits: BombLimits = D
   }
   const encrypted = doc.isEncrypted;
   let pages: PdfStructure['pages'] = [];
+  let pageTree: PageTree | null = null;
   try {
-    pages = doc.getPages().map((p) => {
+    const pdfPages = doc.getPages();
+    pageTree = pageTreeOf(doc, pdfPages.map((p) => p.ref));
+    pages = pdfPages.map((p) => {
       const box = p.getCropBox();
       return { widthPt: box.width, heightPt: box.height, rotate: ((p.getRotation().angle % 360) + 360) % 360 };
     });
@@ -123,5 +140,64 @@ export async function readPdfStructure(bytes: Uint8Array, limits: BombLimits = D
     activeContent: encrypted ? [] : findActiveContent(doc),
     fontsNotEmbedded: encrypted ? [] : findFontsNotEmbedded(doc),
     bomb: encrypted ? false : inflatesTooMuch(doc, limits),
+    pageTree: encrypted ? null : pageTree,
   };
+}
+
+const INHERITED = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
+
+function pageTreeOf(doc: PDFDocument, pageRefs: PDFRef[]): PageTree | null {
+  const catalogRef = doc.context.trailerInfo.Root;
+  const rootRef = doc.catalog.get(PDFName.of('Pages'));
+  if (!(rootRef instanceof PDFRef) || !(catalogRef instanceof PDFRef)) return null;
+  const root = doc.context.lookup(rootRef);
+  if (!(root instanceof PDFDict)) return null;
+  const inherited = INHERITED.filter((k) => root.has(PDFName.of(k)))
+    .map((k) => `/${k} ${root.get(PDFName.of(k))!.toString()}`)
+    .join(' ');
+  return { catalog: [catalogRef.objectNumber, catalogRef.generationNumber], root: [rootRef.objectNumber, rootRef.generationNumber], inherited, pages: pageRefs.map((r) => [r.objectNumber, r.generationNumber]), nextObject: doc.context.largestObjectNumber + 1 };
+}
+
+/**
+ * pdf.js finds page n by walking the page tree from the first kid, so a flat tree of 30,000 pages
+ * (what qpdf and many mail-merge tools write) costs it O(n) per page and O(n²) per document. For
+ * reading only, this appends an incremental update that replaces the root /Pages node by a
+ * two-level tree (√n nodes of √n pages); the pages themselves, their /Parent chains and their
+ * content are untouched. The stored upload never sees this: it is a copy handed to the reader.
+ */
+export function withBalancedPageTree(bytes: Uint8Array, pageTree: PageTree | null): Uint8Array {
+  let tree = pageTree;
+  if (!tree || tree.pages.length <= 256) return bytes;
+  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString('latin1');
+  const startxref = [...tail.matchAll(/startxref\s+(\d+)/g)].pop()?.[1];
+  if (startxref === undefined) return bytes;
+  // New objects take numbers past the trailer's /Size (an xref stream's own number is not among
+  // the objects pdf-lib lists): the last /Size is either in the xref stream's dictionary, at
+  // startxref, or in the trailer, at the end.
+  const near = Buffer.from(bytes.subarray(Number(startxref), Number(startxref) + 2048)).toString('latin1') + tail;
+  const size = Math.max(tree.nextObject, ...[...near.matchAll(/\/Size\s+(\d+)/g)].map((m) => Number(m[1])));
+  tree = { ...tree, nextObject: size };
+  const ref = ([n, g]: [number, number]) => `${n} ${g} R`;
+  const [rootNum, rootGen] = tree.root;
+  const group = Math.ceil(Math.sqrt(tree.pages.length));
+  const objects: Array<{ num: number; gen: number; body: string }> = [];
+  const nodes: number[] = [];
+  for (let i = 0; i < tree.pages.length; i += group) {
+    const kids = tree.pages.slice(i, i + group);
+    const num = tree.nextObject + nodes.length;
+    nodes.push(num);
+    objects.push({ num, gen: 0, body: `<< /Type /Pages /Parent ${rootNum} ${rootGen} R /Kids [${kids.map(ref).join(' ')}] /Count ${kids.length} >>` });
+  }
+  objects.push({ num: rootNum, gen: rootGen, body: `<< /Type /Pages /Kids [${nodes.map((n) => `${n} 0 R`).join(' ')}] /Count ${tree.pages.length} ${tree.inherited} >>` });
+  let text = '\n';
+  const offsets = new Map<number, [number, number]>();
+  for (const o of objects) {
+    offsets.set(o.num, [bytes.length + Buffer.byteLength(text, 'latin1'), o.gen]);
+    text += `${o.num} ${o.gen} obj\n${o.body}\nendobj\n`;
+  }
+  const xrefAt = bytes.length + Buffer.byteLength(text, 'latin1');
+  const entry = ([offset, gen]: [number, number]) => `${String(offset).padStart(10, '0')} ${String(gen).padStart(5, '0')} n\r\n`;
+  text += `xref\n${rootNum} 1\n${entry(offsets.get(rootNum)!)}${tree.nextObject} ${nodes.length}\n${nodes.map((n) => entry(offsets.get(n)!)).join('')}`;
+  text += `trailer\n<< /Size ${tree.nextObject + nodes.length} /Root ${ref(tree.catalog)} /Prev ${startxref} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.concat([bytes, Buffer.from(text, 'latin1')]);
 }

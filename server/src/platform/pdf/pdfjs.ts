@@ -41,21 +41,6 @@ export interface TextItemMm {
   heightMm: number;
 }
 
-export async function pageText(doc: PDFDocumentProxy, pageNumber: number): Promise<TextItemMm[]> {
-  const page = await doc.getPage(pageNumber);
-  const viewport = page.getViewport({ scale: 1 });
-  const content = await page.getTextContent();
-  const items: TextItemMm[] = [];
-  for (const item of content.items) {
-    if (!('str' in item) || item.str.trim() === '') continue;
-    // Through the viewport so that rotated pages give top-left coordinates too.
-    const [x, y] = viewport.convertToViewportPoint(item.transform[4] as number, item.transform[5] as number) as [number, number];
-    items.push({ text: item.str, xMm: x / MM, baselineMm: y / MM, heightMm: (item.height as number) / MM });
-  }
-  page.cleanup();
-  return items;
-}
-
 /**
  * The text lines whose baseline starts inside the zone, top to bottom. Items on one baseline
  * (within 1 mm) form a line, joined left to right.
