@@ -1,0 +1,2 @@
+export * from './batching.js';
+export * from './floor-status.js';
