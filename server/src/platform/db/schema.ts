@@ -209,6 +209,9 @@ export interface OrdersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   submitted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  refusal_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MailpiecesTable {
@@ -240,6 +243,52 @@ export interface OrderEventsTable {
   at: Timestamp;
 }
 
+export interface FloorSettingsTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: Timestamp;
+}
+
+export type BatchStatus = 'building' | 'ready_to_print' | 'printed' | 'inserted' | 'franked' | 'deposited';
+
+export interface PrintFilePart {
+  part: number;
+  sha256: string;
+  sheets: number;
+  pages: number;
+}
+
+export interface BatchesTable {
+  id: string;
+  number: ColumnType<string, never, never>;
+  production_key: string;
+  attributes: ColumnType<Record<string, unknown>, string, string>;
+  status: BatchStatus;
+  mailpieces: ColumnType<number, number | undefined, number>;
+  sheets: ColumnType<number, number | undefined, number>;
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  print_files: ColumnType<PrintFilePart[] | null, string | null | undefined, string | null>;
+  postage_cents: ColumnType<string | null, number | null | undefined, number | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BatchMailpiecesTable {
+  mailpiece_id: string;
+  batch_id: string;
+  position: number;
+}
+
+export interface BatchEventsTable {
+  id: string;
+  batch_id: string;
+  type: string;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  actor_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  at: Timestamp;
+}
+
 export interface MigrationsTable {
   id: string;
   applied_at: Timestamp;
@@ -261,6 +310,10 @@ export interface DB {
   orders: OrdersTable;
   mailpieces: MailpiecesTable;
   order_events: OrderEventsTable;
+  floor_settings: FloorSettingsTable;
+  batches: BatchesTable;
+  batch_mailpieces: BatchMailpiecesTable;
+  batch_events: BatchEventsTable;
   pli_migrations: MigrationsTable;
 }
 

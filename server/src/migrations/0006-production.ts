@@ -1,0 +1,79 @@
+/**
+ * The production floor: the provider's decision on each order, print batches (a mailpiece in one
+ * batch, ever), the floor's settings, registered-number ranges, and the batch event log.
+ * Batches span client organisations: only provider staff (and system jobs) see them.
+ */
+const staffOnly = (t: string, write: 'ALL' | 'INSERT' = 'ALL') => [
+  `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
+  `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`,
+  write === 'ALL'
+    ? `CREATE POLICY ${t}_staff ON ${t} FOR ALL USING (pli_is_staff()) WITH CHECK (pli_is_staff())`
+    : `CREATE POLICY ${t}_staff_read ON ${t} FOR SELECT USING (pli_is_staff())`,
+  ...(write === 'INSERT' ? [`CREATE POLICY ${t}_staff_insert ON ${t} FOR INSERT WITH CHECK (pli_is_staff())`] : []),
+];
+
+export const statements: string[] = [
+  `ALTER TABLE orders ADD COLUMN accepted_at timestamptz`,
+  `ALTER TABLE orders ADD COLUMN refusal_reason text`,
+  `ALTER TABLE orders ADD COLUMN decided_by text REFERENCES users(id)`,
+  `ALTER TABLE orders ADD CONSTRAINT orders_refusal_has_reason CHECK (status <> 'refused' OR length(refusal_reason) > 0)`,
+  `CREATE INDEX orders_status ON orders (status, id)`,
+
+  // One row: what the provider set for the floor (defaults are data, in domain/production).
+  `CREATE TABLE floor_settings (
+     id boolean PRIMARY KEY DEFAULT true CHECK (id),
+     settings jsonb NOT NULL,
+     updated_by text REFERENCES users(id),
+     updated_at timestamptz NOT NULL
+   )`,
+  ...staffOnly('floor_settings'),
+
+  `CREATE SEQUENCE batch_numbers`,
+  `CREATE TABLE batches (
+     id text PRIMARY KEY,
+     number bigint NOT NULL UNIQUE DEFAULT nextval('batch_numbers'),
+     production_key text NOT NULL,
+     attributes jsonb NOT NULL,
+     status text NOT NULL CHECK (status IN ('building', 'ready_to_print', 'printed', 'inserted', 'franked', 'deposited')),
+     mailpieces integer NOT NULL DEFAULT 0,
+     sheets integer NOT NULL DEFAULT 0,
+     closed_at timestamptz,
+     print_files jsonb,
+     postage_cents bigint,
+     created_at timestamptz NOT NULL,
+     updated_at timestamptz NOT NULL,
+     CHECK (status = 'building' OR (closed_at IS NOT NULL AND print_files IS NOT NULL))
+   )`,
+  // At most one batch per production key still taking mailpieces.
+  `CREATE UNIQUE INDEX batches_open_per_key ON batches (production_key) WHERE closed_at IS NULL`,
+  `CREATE INDEX batches_status ON batches (status, id)`,
+  ...staffOnly('batches'),
+  `GRANT USAGE ON SEQUENCE batch_numbers TO pli_app`,
+
+  // A mailpiece belongs to exactly one batch, ever: its id is the key, and the application role
+  // may insert rows but never change or delete them.
+  `CREATE TABLE batch_mailpieces (
+     mailpiece_id text PRIMARY KEY REFERENCES mailpieces(id),
+     batch_id text NOT NULL REFERENCES batches(id),
+     position integer NOT NULL,
+     UNIQUE (batch_id, position)
+   )`,
+  ...staffOnly('batch_mailpieces', 'INSERT'),
+
+  // Append-only: every status change of a batch (who, when, what), written with the change.
+  `CREATE TABLE batch_events (
+     id text PRIMARY KEY,
+     batch_id text NOT NULL REFERENCES batches(id),
+     type text NOT NULL,
+     detail jsonb NOT NULL DEFAULT '{}',
+     actor_user_id text REFERENCES users(id),
+     at timestamptz NOT NULL
+   )`,
+  `CREATE INDEX batch_events_batch ON batch_events (batch_id, at)`,
+  ...staffOnly('batch_events', 'INSERT'),
+
+  `GRANT SELECT, INSERT, UPDATE ON floor_settings TO pli_app`,
+  `GRANT SELECT, INSERT, UPDATE ON batches TO pli_app`,
+  `GRANT SELECT, INSERT ON batch_mailpieces TO pli_app`,
+  `GRANT SELECT, INSERT ON batch_events TO pli_app`,
+];
