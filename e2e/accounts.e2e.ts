@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { generate } from 'otplib';
 import type { Locator, Page } from 'playwright-core';
-import { eventually, journey, see } from './harness';
+import { eventually, journey, rememberTotpSecret, see } from './harness';
 
 const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
 const ORGANISATION = 'Mairie de Test-sur-Mer';
@@ -74,6 +74,7 @@ test(
           assert.match(secret, /^[A-Z2-7]{16,}=*$/, 'the secret is shown in base32');
           await field(page, 'Code affiché par l’application').fill(await generate({ secret }));
           await page.getByRole('button', { name: 'Activer' }).click();
+          await rememberTotpSecret('admin@pli.test', secret); // for the journeys after this one (tariffs)
         });
 
         await step('their recovery codes are shown once, and they confirm they saved them', async () => {

@@ -3,11 +3,12 @@
 // Journeys run in their own processes (node:test), so everything arrives through the
 // environment that run.ts sets: E2E_BASE_URL, E2E_ARTIFACTS_DIR, CHROMIUM_PATH.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { generate } from 'otplib';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -176,4 +177,53 @@ export async function eventually<T>(
     last = await read();
   }
   return last;
+}
+
+// Two-step verification of the people a journey enrolled, for the journeys after it on the same
+// server (journeys run one after the other, in file-name order). The file lives with the
+// artifacts, which run.ts empties at the start of every run, like the server's data.
+const TOTP_STEP_MS = 30_000;
+
+interface EnrolledSecret {
+  secret: string;
+  /** When a code was last accepted: the server takes each 30-second step's code once. */
+  usedAt: number;
+}
+
+function secretsFile(): string {
+  return path.join(artifactsDir(), 'totp-secrets.json');
+}
+
+async function readSecrets(): Promise<Record<string, EnrolledSecret>> {
+  try {
+    return JSON.parse(await readFile(secretsFile(), 'utf8')) as Record<string, EnrolledSecret>;
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps the secret someone just enrolled with (a code of the current step was just accepted). */
+export async function rememberTotpSecret(email: string, secret: string): Promise<void> {
+  const secrets = await readSecrets();
+  secrets[email] = { secret, usedAt: Date.now() };
+  await mkdir(artifactsDir(), { recursive: true });
+  await writeFile(secretsFile(), JSON.stringify(secrets, null, 2));
+}
+
+/**
+ * A code for someone an earlier journey enrolled, from a time step not used yet (waiting for
+ * the next step if needed); null when no journey of this run enrolled them.
+ */
+export async function nextTotpCode(email: string): Promise<string | null> {
+  const secrets = await readSecrets();
+  const known = secrets[email];
+  if (!known) return null;
+  const stepOf = (ms: number) => Math.floor(ms / TOTP_STEP_MS);
+  if (stepOf(Date.now()) <= stepOf(known.usedAt)) {
+    await new Promise((resolve) => setTimeout(resolve, (stepOf(known.usedAt) + 1) * TOTP_STEP_MS - Date.now() + 500));
+  }
+  const code = await generate({ secret: known.secret });
+  secrets[email] = { ...known, usedAt: Date.now() };
+  await writeFile(secretsFile(), JSON.stringify(secrets, null, 2));
+  return code;
 }

@@ -100,6 +100,8 @@ export const orderSchema = z
     created_at: timestamp,
     updated_at: timestamp,
     submitted_at: timestamp.nullable(),
+    accepted_at: timestamp.nullable().meta({ description: 'when the provider accepted it: from then on the order is firm (M-1.1)' }),
+    refusal_reason: z.string().nullable().meta({ description: 'the provider’s reason, when it refused the order (M-1.2)' }),
   })
   .meta({ id: 'Order' });
 

@@ -24,6 +24,7 @@ import { accountsRoutes, authenticateApiKey, authenticateSession, organisationRo
 import { outboxRoutes } from './modules/outbox/index.js';
 import { documentRoutes } from './modules/documents/index.js';
 import { orderRoutes, tariffRoutes } from './modules/orders/index.js';
+import { productionRoutes } from './modules/production/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -142,6 +143,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(documentRoutes(container.documents));
   await app.register(orderRoutes(container.orders));
   await app.register(tariffRoutes(container.orders));
+  await app.register(productionRoutes(container.production));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 
   const webDir = opts.webDir;

@@ -16,6 +16,7 @@ import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
+import { intakeJob, makePrintFile, printFileJob, runIntake, type ProductionDeps } from './modules/production/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
@@ -31,6 +32,7 @@ export interface Container {
   readonly secretBox: SecretBox;
   readonly documents: DocumentDeps;
   readonly orders: OrderDeps;
+  readonly production: ProductionDeps;
   /** Where people reach Pli: links in e-mails. */
   readonly publicUrl: string;
   readonly logger: Logger;
@@ -90,6 +92,9 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     checkAddress: checkFrenchAddress,
   };
   queue.work(convertDocumentJob, ({ document_id }) => convertDocument(documents, document_id));
+  const production: ProductionDeps = { db: database.db, clock, ids, storage, queue, zones: { markZone: documents.rules.insertionMark, window: documents.rules.window } };
+  queue.work(intakeJob, ({ order_id }) => runIntake(production, order_id));
+  queue.work(printFileJob, ({ batch_id }) => makePrintFile(production, batch_id));
 
   const db = database;
   return {
@@ -109,7 +114,10 @@ export async function createContainer(config: Config, logger: Logger, overrides:
       ids,
       storage,
       checkAddress: (lines, country) => checkFrenchAddress([...lines], country),
+      // Each submitted order goes to the floor's intake, in the submission's transaction.
+      afterSubmit: async (tx, order) => void (await queue.enqueue(tx, intakeJob, { order_id: order.id })),
     },
+    production,
     publicUrl: config.publicUrl,
     logger,
     async close() {

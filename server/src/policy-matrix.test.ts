@@ -10,6 +10,7 @@ import type { UserPrincipal } from './platform/http/principal.js';
  */
 const ALL = ROLES;
 const STAFF: Role[] = ['provider_admin', 'operator', 'support_agent'];
+const FLOOR: Role[] = ['provider_admin', 'operator'];
 const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/me': ALL,
   'PATCH /api/v1/me': ALL,
@@ -62,6 +63,17 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/mailpieces/:id': ALL,
   'GET /api/v1/tariffs': [...STAFF, 'client_admin'],
   'POST /api/v1/tariffs': ['provider_admin'],
+  'GET /api/v1/production/intake': FLOOR,
+  'POST /api/v1/production/orders/:id/accept': FLOOR,
+  'POST /api/v1/production/orders/:id/refuse': FLOOR,
+  'GET /api/v1/production/batches': FLOOR,
+  'POST /api/v1/production/batches/build': FLOOR,
+  'GET /api/v1/production/batches/:id': FLOOR,
+  'GET /api/v1/production/batches/:id/files/:sha256': FLOOR,
+  'POST /api/v1/production/scan': FLOOR,
+  'POST /api/v1/production/mailpieces/:id/reprint': FLOOR,
+  'GET /api/v1/production/settings': FLOOR,
+  'PUT /api/v1/production/settings': ['provider_admin'],
   'GET /api/v1/outbox/:id': ['provider_admin'],
 };
 

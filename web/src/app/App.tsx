@@ -28,6 +28,8 @@ import { SignedInLayout } from './SignedInLayout';
 const OrdersPage = lazy(() => import('../features/orders/OrdersPage').then((m) => ({ default: m.OrdersPage })));
 const OrderPage = lazy(() => import('../features/orders/OrderPage').then((m) => ({ default: m.OrderPage })));
 const NewOrderPage = lazy(() => import('../features/orders/OrderPage').then((m) => ({ default: m.NewOrderPage })));
+// Tariffs (the provider administrator's price lists) likewise.
+const TariffsPage = lazy(() => import('../features/tariffs/TariffsPage').then((m) => ({ default: m.TariffsPage })));
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -78,6 +80,7 @@ export function App() {
               <Route path="clients" element={<MenuPage to="/clients"><ClientsPage /></MenuPage>} />
               <Route path="clients/new" element={<MenuPage to="/clients"><NewClientPage /></MenuPage>} />
               <Route path="clients/:id" element={<MenuPage to="/clients"><ClientDetailPage /></MenuPage>} />
+              <Route path="tariffs" element={<MenuPage to="/tariffs"><TariffsPage /></MenuPage>} />
               <Route path="production" element={<MenuPage to="/production"><ComingSoonPage feature="production" /></MenuPage>} />
               <Route path="returns" element={<MenuPage to="/returns"><ComingSoonPage feature="returns" /></MenuPage>} />
               <Route path="support-desk" element={<MenuPage to="/support-desk"><ComingSoonPage feature="supportDesk" /></MenuPage>} />

@@ -8,6 +8,7 @@ export type NavLabel =
   | 'nav.users'
   | 'nav.subscription'
   | 'nav.clients'
+  | 'nav.tariffs'
   | 'nav.production'
   | 'nav.returns'
   | 'nav.supportDesk'
@@ -30,6 +31,7 @@ export const NAV: readonly NavEntry[] = [
   { to: '/users', label: 'nav.users', roles: ['client_admin'] },
   { to: '/subscription', label: 'nav.subscription', roles: ['client_admin'] },
   { to: '/clients', label: 'nav.clients', roles: ['provider_admin'] },
+  { to: '/tariffs', label: 'nav.tariffs', roles: ['provider_admin'] },
   { to: '/production', label: 'nav.production', roles: ['provider_admin', 'operator'] },
   { to: '/returns', label: 'nav.returns', roles: ['provider_admin', 'operator'] },
   { to: '/support-desk', label: 'nav.supportDesk', roles: ['provider_admin', 'support_agent'] },

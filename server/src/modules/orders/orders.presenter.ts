@@ -63,5 +63,7 @@ export function presentOrder(v: OrderView, lang: 'fr' | 'en') {
     created_at: iso(r.created_at)!,
     updated_at: iso(r.updated_at)!,
     submitted_at: iso(r.submitted_at),
+    accepted_at: iso(r.accepted_at),
+    refusal_reason: r.refusal_reason,
   };
 }

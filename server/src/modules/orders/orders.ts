@@ -26,6 +26,8 @@ export interface OrderDeps {
   storage: ObjectStorage;
   /** Reads the window zone of every page of a stored PDF (for splitting at each address). */
   checkAddress: (lines: readonly string[], country: string) => ReadonlyArray<{ code: string; message: string; severity?: 'error' | 'warning'; suggestion?: string }>;
+  /** Runs in the submission's transaction (the production floor's intake enqueues its checks). */
+  afterSubmit?: (tx: Tx, order: { id: string; organisation_id: string }) => Promise<void>;
 }
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -225,8 +227,18 @@ export async function deleteOrder(deps: OrderDeps, principal: UserPrincipal, id:
   });
 }
 
-/** Compare-and-set through the transition table, with its event, in the caller's transaction. */
-async function transition(tx: Tx, deps: OrderDeps, principal: UserPrincipal, row: OrderRow, action: OrderAction, extra: Partial<Record<keyof OrdersTable, unknown>> = {}): Promise<OrderStatus> {
+/**
+ * Compare-and-set through the transition table, with its event, in the caller's transaction.
+ * The one way an order's status changes, for the client's actions and the floor's alike.
+ */
+export async function changeOrderStatus(
+  tx: Tx,
+  deps: Pick<OrderDeps, 'clock' | 'ids'>,
+  actorUserId: string | null,
+  row: Pick<OrderRow, 'id' | 'organisation_id' | 'status'>,
+  action: OrderAction,
+  opts: { extra?: Partial<Record<keyof OrdersTable, unknown>>; detail?: Record<string, unknown> } = {},
+): Promise<OrderStatus> {
   const to = nextStatus(row.status, action);
   if (to === null) {
     const firm = row.status === 'accepted' || row.status === 'in_production' || row.status === 'completed';
@@ -234,27 +246,39 @@ async function transition(tx: Tx, deps: OrderDeps, principal: UserPrincipal, row
       'conflict',
       action === 'cancel' && firm
         ? 'The provider has accepted this order: it is firm, final and irrevocable (it can no longer be withdrawn, in whole or in part).'
-        : `This order is ${row.status}: it cannot be ${action === 'submit' ? 'submitted again' : `${action}ed`}.`,
+        : `This order is ${row.status.replace('_', ' ')}: it cannot be ${ACTION_WORDS[action]}.`,
     );
   }
   const now = deps.clock.now();
   const updated = await tx
     .updateTable('orders')
-    .set({ status: to, updated_at: now, ...(extra as object) })
+    .set({ status: to, updated_at: now, ...(opts.extra as object) })
     .where('id', '=', row.id)
     .where('status', '=', row.status)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', 'The order changed meanwhile: reload it.');
-  await tx.insertInto('order_events').values({ id: deps.ids.next('evt'), organisation_id: row.organisation_id, order_id: row.id, type: `order.${to}`, actor_user_id: principal.userId, at: now }).execute();
+  await tx
+    .insertInto('order_events')
+    .values({ id: deps.ids.next('evt'), organisation_id: row.organisation_id, order_id: row.id, type: `order.${to}`, detail: JSON.stringify(opts.detail ?? {}), actor_user_id: actorUserId, at: now })
+    .execute();
   return to;
 }
+
+const ACTION_WORDS: Record<OrderAction, string> = {
+  submit: 'submitted again',
+  cancel: 'withdrawn',
+  accept: 'accepted',
+  refuse: 'refused',
+  start_production: 'put into production',
+  complete: 'completed',
+};
 
 /** The final validation: every letter must be printable as set up; the price is frozen. */
 export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id, true);
     // Events start at submission: a draft has no history to keep, and can be deleted.
-    if (row.status !== 'draft') await transition(tx, deps, principal, row, 'submit'); // throws: not a draft
+    if (row.status !== 'draft') await changeOrderStatus(tx, deps, principal.userId, row, 'submit'); // throws: not a draft
     await validateSetup(tx, principal, { name: row.name, documents: row.documents, options: row.options as OrderInput['options'], address_source: row.address_source, split: (row.split as OrderInput['split']) ?? null, recipients: row.recipients });
     const plan = await planFor(tx, deps, row);
     const errors = blocking(plan.problems);
@@ -266,7 +290,7 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
     }
     const now = deps.clock.now();
     const { quote, deliveryEstimate } = await priced(tx, deps, row, plan, now);
-    await transition(tx, deps, principal, row, 'submit', { quote: JSON.stringify(quote), delivery_estimate: deliveryEstimate, submitted_at: now, letters: plan.letters.length });
+    await changeOrderStatus(tx, deps, principal.userId, row, 'submit', { extra: { quote: JSON.stringify(quote), delivery_estimate: deliveryEstimate, submitted_at: now, letters: plan.letters.length } });
     // Each letter becomes a mailpiece, pending production.
     for (let i = 0; i < plan.letters.length; i += 500) {
       const chunk = plan.letters.slice(i, i + 500).map((l) => ({
@@ -287,6 +311,7 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
       }));
       await tx.insertInto('mailpieces').values(chunk).execute();
     }
+    await deps.afterSubmit?.(tx, row);
     return view(tx, deps, await loadOrder(tx, principal, id));
   });
 }
@@ -294,7 +319,7 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
 export async function cancelOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id, true);
-    await transition(tx, deps, principal, row, 'cancel');
+    await changeOrderStatus(tx, deps, principal.userId, row, 'cancel');
     return view(tx, deps, await loadOrder(tx, principal, id));
   });
 }

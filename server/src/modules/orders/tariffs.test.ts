@@ -49,7 +49,10 @@ describe('tariffs', () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth(client) })).json().quote.total_cents).toBe(before + 120);
   });
 
-  it('refuses a second tariff on the same day, and a tariff missing a postage step', async () => {
+  it('refuses a tariff starting in the past, a second tariff on the same day, and a tariff missing a postage step', async () => {
+    const past = await t.app.inject({ method: 'POST', url: '/api/v1/tariffs', headers: auth(provider), payload: { organisation_id: null, tariff: { ...DEFAULT_TARIFF, effectiveFrom: '2026-11-25' } } });
+    expect(past.statusCode).toBe(422);
+    expect(past.json().detail).toContain('cannot start in the past');
     const same = { ...DEFAULT_TARIFF, effectiveFrom: '2026-11-27' };
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/tariffs', headers: auth(provider), payload: { organisation_id: demoOrg, tariff: same } })).statusCode).toBe(409);
     const holes = { ...DEFAULT_TARIFF, effectiveFrom: '2027-01-01', lines: { ...DEFAULT_TARIFF.lines, postage: { ...DEFAULT_TARIFF.lines.postage, priority: { '20g': 100 } } } };

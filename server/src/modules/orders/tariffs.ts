@@ -10,6 +10,7 @@ import { inScope } from '../../platform/db/scope.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
+import { parisWallClock } from './paris-time.js';
 
 type TariffBody = z.infer<typeof tariffBody>;
 
@@ -31,6 +32,12 @@ export async function createTariff(deps: { db: Kysely<DB>; clock: Clock; ids: Id
     if (input.organisation_id) {
       const org = await tx.selectFrom('organisations').select(['kind']).where('id', '=', input.organisation_id).executeTakeFirst();
       if (!org || org.kind !== 'client') throw notFound('This client organisation');
+    }
+    const today = parisWallClock(deps.clock.now()).date;
+    if (input.tariff.effectiveFrom < today) {
+      throw new AppError('business_rule', `A tariff cannot start in the past (${input.tariff.effectiveFrom}): drafts and quotes already shown were priced with the tariff then in force. Start it today or later.`, {
+        errors: [{ field: 'tariff.effectiveFrom', message: `must be ${today} or later` }],
+      });
     }
     const missing = (['priority', 'registered'] as const).flatMap((c) => ['20g', '100g', '250g', '500g', '1kg', '2kg'].filter((s) => input.tariff.lines.postage[c][s] === undefined).map((s) => `${c} ${s}`));
     missing.push(...['20g', '100g', '250g'].filter((s) => input.tariff.lines.postage.non_priority[s] === undefined).map((s) => `non_priority ${s}`));

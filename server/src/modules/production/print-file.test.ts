@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDocument, PDFName, type PDFRawStream, type PDFRef, type PDFPage } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { SHARED_FIXTURES } from '../../../test/helpers.js';
 import { parseMark, partsOf, renderPrintParts, type PrintBatch, type PrintLetter } from './print-file.js';

@@ -259,6 +259,12 @@ export interface PrintFilePart {
   pages: number;
 }
 
+export interface PrintFiles {
+  /** The batch sheet (job ticket). */
+  ticket: string;
+  parts: PrintFilePart[];
+}
+
 export interface BatchesTable {
   id: string;
   number: ColumnType<string, never, never>;
@@ -268,7 +274,7 @@ export interface BatchesTable {
   mailpieces: ColumnType<number, number | undefined, number>;
   sheets: ColumnType<number, number | undefined, number>;
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  print_files: ColumnType<PrintFilePart[] | null, string | null | undefined, string | null>;
+  print_files: ColumnType<PrintFiles | null, string | null | undefined, string | null>;
   postage_cents: ColumnType<string | null, number | null | undefined, number | null>;
   created_at: Timestamp;
   updated_at: Timestamp;

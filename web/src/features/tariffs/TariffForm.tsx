@@ -22,6 +22,7 @@ import {
   PRICE_GROUPS,
   PRICE_LINES,
   readFields,
+  requiredSteps,
   serverField,
   stepText,
   tariffFrom,
@@ -120,7 +121,7 @@ export function TariffForm({
   onCancel,
 }: {
   base: Tariff;
-  /** « le tarif du 1 janvier 2026 »: what the form starts from, for the change summary. */
+  /** « tarif du 1 janvier 2026 » / "the tariff from 1 January 2026": what the form starts from. */
   baseLabel: string;
   /** The days versions of this choice already start on. */
   taken: readonly string[];
@@ -205,6 +206,7 @@ export function TariffForm({
           label={t('tariffs.form.effectiveFrom')}
           description={t('tariffs.form.effectiveFromHint')}
           required
+          autoFocus
           min={today}
           value={draft.effectiveFrom}
           onChange={(e) => {
@@ -250,11 +252,13 @@ export function TariffForm({
                       {steps.map((step) => {
                         const key = postageKey(mailClass, step);
                         const invalid = messageOf(key) !== undefined;
+                        const required = requiredSteps(mailClass).includes(step);
                         return (
                           <Table.Td key={step}>
                             <TextInput
                               aria-label={postageLabel(t, mailClass, step)}
                               aria-describedby={invalid ? gridErrorsId : undefined}
+                              required={required}
                               inputMode="decimal"
                               autoComplete="off"
                               size="sm"

@@ -53,7 +53,7 @@ export function TariffView({ tariff }: { tariff: Tariff }) {
           {PRICE_GROUPS.map((group) => (
             <Table.Tbody key={group}>
               <Table.Tr>
-                <Table.Th scope="colgroup" colSpan={3} className={classes.group}>
+                <Table.Th scope="rowgroup" colSpan={3} className={classes.group}>
                   {t(GROUP_LABEL[group])}
                 </Table.Th>
               </Table.Tr>

@@ -1,0 +1,117 @@
+// The tariff journey: the provider administrator opens Tarifs, reads the standard tariff in
+// force, creates a new one from tomorrow with a dearer black-and-white page (the change summary
+// says so before saving), and finds it listed as scheduled, selected, with its new price.
+//
+// The administrator's two-step verification: enrolled here when this journey runs alone on a
+// fresh server, else by the accounts journey earlier in the run, which leaves the secret behind.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { generate } from 'otplib';
+import type { Locator, Page } from 'playwright-core';
+import { journey, nextTotpCode, rememberTotpSecret, see } from './harness';
+
+const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
+const EMAIL = 'admin@pli.test';
+
+/** A form field by its whole label (Mantine appends " *" to required fields' labels). */
+function field(page: Page, label: string): Locator {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
+}
+
+/** A calendar day in Paris (the day the server prices orders on), `offsetDays` from today. */
+function parisDay(offsetDays: number): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date());
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return new Date(Date.UTC(part('year'), part('month') - 1, part('day') + offsetDays)).toISOString().slice(0, 10);
+}
+
+/** « 0,09 € » → 9 (cents). */
+function cents(text: string): number {
+  const digits = text.replace(/[^\d,]/g, '').replace(',', '.');
+  return Math.round(Number(digits) * 100);
+}
+
+/** 10 → « 0,10 »: an amount as typed in French. */
+function typed(amount: number): string {
+  return `${Math.trunc(amount / 100)},${String(amount % 100).padStart(2, '0')}`;
+}
+
+test('the provider administrator schedules a new standard tariff from tomorrow', { timeout: 180_000 }, (t) =>
+  journey(t, async ({ page, url, step }) => {
+    const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+    const main = page.getByRole('main');
+    const tomorrow = parisDay(1);
+
+    await step('the provider administrator signs in with their password and second factor', async () => {
+      await page.goto(url('/login'));
+      await see(page.getByRole('heading', { level: 1, name: 'Connexion' }));
+      await field(page, 'Adresse e-mail').fill(EMAIL);
+      await field(page, 'Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      const enrol = page.getByRole('heading', { level: 1, name: 'Activer la vérification en deux étapes' });
+      const verify = page.getByRole('heading', { level: 1, name: 'Vérification en deux étapes' });
+      await see(enrol.or(verify));
+      if (await enrol.isVisible()) {
+        const secret = await field(page, 'Clé secrète').inputValue();
+        await field(page, 'Code affiché par l’application').fill(await generate({ secret }));
+        await page.getByRole('button', { name: 'Activer' }).click();
+        await rememberTotpSecret(EMAIL, secret);
+        await see(page.getByRole('heading', { level: 1, name: 'Vos codes de secours' }));
+        await field(page, 'J’ai enregistré ces codes en lieu sûr').check();
+        await page.getByRole('button', { name: 'Continuer vers le portail' }).click();
+      } else {
+        const code = await nextTotpCode(EMAIL);
+        assert.ok(code, 'the administrator was enrolled by an earlier journey of this run, which kept the secret');
+        await field(page, 'Code de vérification').fill(code);
+        await page.getByRole('button', { name: 'Vérifier' }).click();
+      }
+      await see(page.getByRole('heading', { level: 1, name: 'Clients' }));
+    });
+
+    let before = 0;
+    await step('they open Tarifs: the standard tariff in force is shown, line by line', async () => {
+      await nav.getByRole('link', { name: 'Tarifs', exact: true }).click();
+      await see(page.getByRole('heading', { level: 1, name: 'Tarifs' }));
+      assert.equal(new URL(page.url()).pathname, '/tariffs');
+      await see(page.getByRole('heading', { level: 2, name: 'Versions du tarif standard' }));
+      const versions = page.getByRole('table', { name: 'Versions du tarif, de la plus récente à la plus ancienne' });
+      const inForce = versions.locator('tbody tr').filter({ hasText: 'En vigueur' });
+      assert.equal(await inForce.count(), 1, 'one version in force');
+      assert.equal(await inForce.getByRole('button').getAttribute('aria-current'), 'true', 'the version in force is the one shown');
+      await see(main.getByRole('heading', { level: 2, name: /^Tarif applicable à partir du / }));
+      const price = (await main.locator('tr[data-line="printPageBw"] td').first().innerText()).trim();
+      assert.match(price, /^\d+,\d{2}\s€$/, `a price in euros (${price})`);
+      before = cents(price);
+      assert.ok(before > 0, `a black-and-white page costs something (${price})`);
+    });
+
+    const after = before + 1;
+    await step('a new tariff from a date: prefilled, from tomorrow; the change is summed up before saving', async () => {
+      await page.getByRole('button', { name: 'Nouveau tarif à partir d’une date…' }).click();
+      await see(page.getByRole('heading', { level: 2, name: 'Nouveau tarif standard' }));
+      assert.equal(await field(page, 'Applicable à partir du').inputValue(), tomorrow, 'from tomorrow by default');
+      const bw = field(page, 'Impression noir et blanc, par page');
+      assert.equal(await bw.inputValue(), typed(before), 'prefilled from the tariff in force');
+      await see(page.getByTestId('tariff-changes').getByText('Aucun prix ne change'));
+      await bw.fill(typed(after));
+      const changes = page.getByTestId('tariff-changes').getByRole('listitem');
+      await see(changes);
+      assert.equal(await changes.count(), 1, 'one price changes');
+      assert.match(await changes.first().innerText(), /^Impression noir et blanc, par page : .+ → .+$/);
+    });
+
+    await step('they create it: it is listed as scheduled, shown, with the new price', async () => {
+      await page.getByRole('button', { name: /^Créer le tarif à partir du / }).click();
+      await see(page.getByRole('status').getByText(/^Nouveau tarif enregistré : il s’applique à partir du /));
+      const row = main.locator(`tr[data-version="${tomorrow}"]`);
+      await see(row.getByText('Programmé', { exact: true }));
+      assert.equal(await row.getByRole('button').getAttribute('aria-current'), 'true', 'the new version is the one shown');
+      const price = (await main.locator('tr[data-line="printPageBw"] td').first().innerText()).trim();
+      assert.equal(cents(price), after, `the new black-and-white price (${price})`);
+      const versions = page.getByRole('table', { name: 'Versions du tarif, de la plus récente à la plus ancienne' });
+      assert.equal(await versions.locator('tbody tr').filter({ hasText: 'En vigueur' }).count(), 1, 'the old version is still in force today');
+    });
+  }),
+);

@@ -1,0 +1,289 @@
+import { sql } from 'kysely';
+import { PDFDocument } from 'pdf-lib';
+import { z } from 'zod';
+import { assignToBatches, productionKey, type ProductionAttributes } from '#domain/production/index.js';
+import { AppError, notFound } from '../../errors.js';
+import { inScope, systemScope, type Scope, type Tx } from '../../platform/db/scope.js';
+import type { PrintFilePart, PrintFiles } from '../../platform/db/schema.js';
+import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
+import { defineJob } from '../../platform/jobs/job-queue.js';
+import type { ProductionDeps } from './deps.js';
+import { floorSettings } from './floor-settings.js';
+import { jobTicketPdf } from './job-ticket.js';
+import { renderPrintParts, type PrintLetter } from './print-file.js';
+
+/**
+ * Print batches (spec §8): accepted mailpieces grouped by production attributes, a mailpiece in
+ * one batch ever (batch_mailpieces: its id is the key, rows are never changed). Closing a batch
+ * (at a cut-off, when full, or by an operator) enqueues its print file in the same transaction;
+ * the job stores the file and only then moves the batch to `ready_to_print`, by compare-and-set.
+ */
+export const printFileJob = defineJob({ name: 'production.print-file', schema: z.object({ batch_id: z.string() }), retryLimit: 5, retryDelaySeconds: 5, expireInSeconds: 1800 });
+
+interface OrderOptions {
+  color: 'bw' | 'color';
+  sides: 'simplex' | 'duplex';
+  envelope: 'C4' | 'C5' | 'C5/6';
+  mail_class: 'priority' | 'non_priority' | 'registered';
+  registered_level?: 'R1' | 'R2' | 'R3' | null;
+  acknowledgement?: boolean;
+  background: { document: string; pages: 'all' | 'first' } | null;
+}
+
+export function attributesOf(o: OrderOptions): ProductionAttributes {
+  return {
+    color: o.color,
+    sides: o.sides,
+    envelope: o.envelope,
+    mailClass: o.mail_class,
+    registeredLevel: o.mail_class === 'registered' ? (o.registered_level ?? 'R1') : null,
+    acknowledgement: o.mail_class === 'registered' && (o.acknowledgement ?? false),
+    background: o.background !== null,
+  };
+}
+
+async function batchEvent(tx: Tx, deps: ProductionDeps, batchId: string, type: string, actorUserId: string | null, detail: Record<string, unknown> = {}) {
+  await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: batchId, type, detail: JSON.stringify(detail), actor_user_id: actorUserId, at: deps.clock.now() }).execute();
+}
+
+export interface BuildOutcome {
+  assigned: number;
+  batchIds: string[];
+}
+
+/**
+ * Puts every accepted, unbatched mailpiece into a batch; with `close`, closes the open batches
+ * and enqueues their print files. One transaction, serialised by an advisory lock: a crash at any
+ * point leaves either nothing or everything done.
+ */
+export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | null, opts: { close: boolean }): Promise<BuildOutcome> {
+  const scope: Scope = actor ? scopeOf(actor) : systemScope;
+  return inScope(deps.db, scope, async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('pli.production.batching'))`.execute(tx);
+    const settings = await floorSettings(tx);
+    const now = deps.clock.now();
+    const actorId = actor?.userId ?? null;
+    const rows = await tx
+      .selectFrom('mailpieces as m')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .leftJoin('batch_mailpieces as bm', 'bm.mailpiece_id', 'm.id')
+      .select(['m.id', 'm.sheets', 'o.options'])
+      .where('bm.mailpiece_id', 'is', null)
+      .where('o.status', 'in', ['accepted', 'in_production'])
+      .where('m.status', '=', 'pending')
+      .orderBy('o.accepted_at')
+      .orderBy('o.id')
+      .orderBy('m.number')
+      .execute();
+    const attributes = new Map<string, ProductionAttributes>();
+    const unbatched = rows.map((r) => {
+      const a = attributesOf(r.options as unknown as OrderOptions);
+      const key = productionKey(a);
+      attributes.set(key, a);
+      return { id: r.id, key, sheets: r.sheets };
+    });
+    const sheetsOf = new Map(rows.map((r) => [r.id, r.sheets]));
+    const open = await tx.selectFrom('batches').select(['id', 'production_key', 'mailpieces', 'sheets']).where('closed_at', 'is', null).execute();
+    const assignments = assignToBatches(
+      unbatched,
+      open.map((b) => ({ id: b.id, key: b.production_key, mailpieces: b.mailpieces, sheets: b.sheets })),
+      settings.batch,
+    );
+    const touched = new Set<string>();
+    for (const a of assignments) {
+      let batchId = a.batch;
+      let position = open.find((b) => b.id === batchId)?.mailpieces ?? 0;
+      if (batchId.startsWith('new:')) {
+        // A full open batch of this key closes before the next one opens (one open batch per key).
+        const full = await tx.selectFrom('batches').select('id').where('production_key', '=', a.key).where('closed_at', 'is', null).executeTakeFirst();
+        if (full) await closeBatch(tx, deps, full.id, actorId, 'full');
+        batchId = deps.ids.next('bat');
+        position = 0;
+        await tx.insertInto('batches').values({ id: batchId, production_key: a.key, attributes: JSON.stringify(attributes.get(a.key)), status: 'building', created_at: now, updated_at: now }).execute();
+        await batchEvent(tx, deps, batchId, 'batch.building', actorId, { key: a.key });
+      }
+      const sheets = a.mailpieces.reduce((sum, id) => sum + sheetsOf.get(id)!, 0);
+      for (let i = 0; i < a.mailpieces.length; i += 1000) {
+        const chunk = a.mailpieces.slice(i, i + 1000).map((mailpiece_id, j) => ({ mailpiece_id, batch_id: batchId, position: position + i + j + 1 }));
+        await tx.insertInto('batch_mailpieces').values(chunk).execute();
+      }
+      await tx
+        .updateTable('batches')
+        .set((eb) => ({ mailpieces: eb('mailpieces', '+', a.mailpieces.length), sheets: eb('sheets', '+', sheets), updated_at: now }))
+        .where('id', '=', batchId)
+        .execute();
+      await batchEvent(tx, deps, batchId, 'batch.mailpieces_added', actorId, { count: a.mailpieces.length, sheets });
+      touched.add(batchId);
+    }
+    if (opts.close) {
+      const still = await tx.selectFrom('batches').select('id').where('closed_at', 'is', null).where('mailpieces', '>', 0).execute();
+      for (const b of still) {
+        await closeBatch(tx, deps, b.id, actorId, actor ? 'operator' : 'cut-off');
+        touched.add(b.id);
+      }
+    }
+    return { assigned: unbatched.length, batchIds: [...touched] };
+  });
+}
+
+async function closeBatch(tx: Tx, deps: ProductionDeps, batchId: string, actorId: string | null, why: string): Promise<void> {
+  const closed = await tx.updateTable('batches').set({ closed_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', batchId).where('closed_at', 'is', null).executeTakeFirst();
+  if (Number(closed.numUpdatedRows) !== 1) return;
+  await batchEvent(tx, deps, batchId, 'batch.closed', actorId, { why });
+  await deps.queue.enqueue(tx, printFileJob, { batch_id: batchId });
+}
+
+/** The print-file job: idempotent (a batch already past `building` is left alone). */
+export async function makePrintFile(deps: ProductionDeps, batchId: string): Promise<void> {
+  // Read in one short transaction, render outside any (the embedded database has one connection).
+  const input = await inScope(deps.db, systemScope, async (tx) => {
+    const batch = await tx.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch || batch.status !== 'building' || !batch.closed_at) return null;
+    const rows = await tx
+      .selectFrom('batch_mailpieces as bm')
+      .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .innerJoin('organisations as org', 'org.id', 'o.organisation_id')
+      .select(['bm.position', 'm.id', 'm.first_page', 'm.last_page', 'm.sheets', 'm.carrier_sheet', 'm.recipient', 'o.id as order_id', 'o.name as order_name', 'org.name as organisation', 'o.documents', 'o.options'])
+      .where('bm.batch_id', '=', batchId)
+      .orderBy('bm.position')
+      .execute();
+    const docIds = new Set<string>();
+    for (const r of rows) {
+      for (const d of r.documents) docIds.add(d);
+      const bg = (r.options as unknown as OrderOptions).background;
+      if (bg) docIds.add(bg.document);
+    }
+    const docs = docIds.size ? await tx.selectFrom('documents').select(['id', 'sha256', 'pages']).where('id', 'in', [...docIds]).execute() : [];
+    return { batch, rows, docs: new Map(docs.map((d) => [d.id, d])) };
+  });
+  if (!input) return;
+  const { batch, rows, docs } = input;
+  const settings = await inScope(deps.db, systemScope, floorSettings);
+  const attributes = batch.attributes as unknown as ProductionAttributes;
+  const doc = (id: string) => {
+    const d = docs.get(id);
+    if (!d?.sha256 || !d.pages) throw new Error(`document ${id} of batch ${batchId} is not ready`);
+    return { sha256: d.sha256, pages: d.pages };
+  };
+  const letters: PrintLetter[] = rows.map((r) => {
+    const options = r.options as unknown as OrderOptions;
+    const [main, ...attachments] = r.documents;
+    return {
+      position: r.position,
+      mailpieceId: r.id,
+      carrierSheet: r.carrier_sheet ? { lines: r.recipient.address } : null,
+      documents: [{ sha256: doc(main!).sha256, first: r.first_page, last: r.last_page }, ...attachments.map((a) => ({ sha256: doc(a).sha256, first: 1, last: doc(a).pages }))],
+      background: options.background ? { sha256: doc(options.background.document).sha256, pages: options.background.pages } : null,
+      sheets: r.sheets,
+    };
+  });
+  const cache = new Map<string, Promise<PDFDocument>>();
+  const load = (sha: string) => {
+    let p = cache.get(sha);
+    if (!p) {
+      p = deps.storage.getBuffer(sha).then((b) => PDFDocument.load(b, { updateMetadata: false }));
+      cache.set(sha, p);
+    }
+    return p;
+  };
+  const parts = await renderPrintParts({ batchNumber: Number(batch.number), sides: attributes.sides, letters, partSheets: settings.printFilePartSheets, ...deps.zones }, load);
+  const stored: PrintFilePart[] = [];
+  for (const p of parts) {
+    // Content-addressed and rendered the same every time: a run after a crash stores nothing new.
+    const s = await deps.storage.put(Buffer.from(p.bytes));
+    stored.push({ part: p.part, sha256: s.sha256, sheets: p.sheets, pages: p.pages });
+  }
+  const orders = new Map<string, { organisation: string; name: string; id: string; mailpieces: number }>();
+  for (const r of rows) {
+    const o = orders.get(r.order_id) ?? { organisation: r.organisation, name: r.order_name, id: r.order_id, mailpieces: 0 };
+    o.mailpieces++;
+    orders.set(r.order_id, o);
+  }
+  const ticket = await deps.storage.put(
+    Buffer.from(
+      await jobTicketPdf({
+        batchNumber: Number(batch.number),
+        attributes: describeAttributes(attributes),
+        mailpieces: batch.mailpieces,
+        sheets: batch.sheets,
+        parts: parts.map((p) => ({ part: p.part, sheets: p.sheets, first: p.firstPosition, last: p.lastPosition })),
+        orders: [...orders.values()],
+        closedAt: new Date(batch.closed_at!),
+      }),
+    ),
+  );
+  await inScope(deps.db, systemScope, async (tx) => {
+    const moved = await tx
+      .updateTable('batches')
+      .set({ status: 'ready_to_print', print_files: JSON.stringify({ ticket: ticket.sha256, parts: stored }), updated_at: deps.clock.now() })
+      .where('id', '=', batchId)
+      .where('status', '=', 'building')
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 1) await batchEvent(tx, deps, batchId, 'batch.ready_to_print', null, { parts: stored.length, sheets: batch.sheets });
+  });
+}
+
+export function describeAttributes(a: ProductionAttributes): string[] {
+  return [
+    a.color === 'color' ? 'Couleur' : 'Noir et blanc',
+    a.sides === 'duplex' ? 'Recto verso' : 'Recto',
+    `Enveloppe ${a.envelope}`,
+    a.mailClass === 'registered' ? `Recommandé ${a.registeredLevel}${a.acknowledgement ? ' avec AR' : ''}` : a.mailClass === 'priority' ? 'Prioritaire' : 'Non prioritaire',
+    a.background ? 'Fond de page' : 'Sans fond',
+  ];
+}
+
+export async function listBatches(deps: ProductionDeps, principal: UserPrincipal, filter: { status?: string | undefined }) {
+  return inScope(deps.db, scopeOf(principal), (tx) => {
+    let q = tx.selectFrom('batches').selectAll().orderBy('number', 'desc').limit(200);
+    if (filter.status) q = q.where('status', '=', filter.status as never);
+    return q.execute();
+  });
+}
+
+export async function getBatch(deps: ProductionDeps, principal: UserPrincipal, id: string) {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    const batch = await tx.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!batch) throw notFound('This batch');
+    const byStatus = await tx
+      .selectFrom('batch_mailpieces as bm')
+      .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
+      .select(['m.status', (eb) => eb.fn.countAll<string>().as('count')])
+      .where('bm.batch_id', '=', id)
+      .groupBy('m.status')
+      .execute();
+    const orders = await tx
+      .selectFrom('batch_mailpieces as bm')
+      .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .innerJoin('organisations as org', 'org.id', 'o.organisation_id')
+      .select(['o.id', 'o.name', 'org.name as organisation', (eb) => eb.fn.countAll<string>().as('mailpieces')])
+      .where('bm.batch_id', '=', id)
+      .groupBy(['o.id', 'o.name', 'org.name'])
+      .orderBy('o.id')
+      .execute();
+    const events = await tx.selectFrom('batch_events').select(['type', 'at', 'detail']).where('batch_id', '=', id).orderBy('at').orderBy('id').execute();
+    return { batch, byStatus, orders, events };
+  });
+}
+
+/** A file of a batch (a print-file part, its ticket, a reprint), never any other stored object. */
+export async function batchFile(deps: ProductionDeps, principal: UserPrincipal, id: string, sha256: string) {
+  const { batch, events } = await getBatch(deps, principal, id);
+  const files = batch.print_files;
+  const known = new Set([files?.ticket, ...(files?.parts ?? []).map((p) => p.sha256), ...events.map((e) => (e.detail as { file?: string }).file)]);
+  if (!known.has(sha256)) throw notFound('This file');
+  return deps.storage.get(sha256);
+}
+
+export function printFilesOf(batch: { id: string; print_files: PrintFiles | null }) {
+  const files = batch.print_files;
+  if (!files) return { parts: [], ticket: null };
+  const url = (sha: string) => `/api/v1/production/batches/${batch.id}/files/${sha}`;
+  return { parts: files.parts.map((p) => ({ part: p.part, sheets: p.sheets, pages: p.pages, url: url(p.sha256) })), ticket: url(files.ticket) };
+}
+
+export function requireBatchPrinted(status: string): void {
+  if (status === 'building') throw new AppError('conflict', 'This batch has no print file yet: close it and wait for its file.');
+}

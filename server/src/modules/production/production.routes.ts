@@ -1,0 +1,146 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { idOf } from '#contracts/common.js';
+import { batchDetail, batchSchema, batchStatus, buildBatchesBody, buildBatchesResult, floorSettingsSchema, intakeItem, refuseBody, reprintBody, reprintResult, scanBody, scanResult } from '#contracts/production.js';
+import type { ProductionAttributes } from '#domain/production/index.js';
+import { requirePrincipal } from '../../platform/http/auth.js';
+import { problemResponses } from '../../platform/http/openapi.js';
+import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
+import type { BatchesTable } from '../../platform/db/schema.js';
+import type { Selectable } from 'kysely';
+import { batchFile, buildBatches, getBatch, listBatches, printFilesOf } from './batches.js';
+import type { ProductionDeps } from './deps.js';
+import { getFloorSettings, toDto, updateFloorSettings } from './floor-settings.js';
+import { acceptOrder, listIntake, refuseOrder } from './intake.js';
+import { productionPolicy } from './production.policy.js';
+import { reprintMailpiece, scan } from './scanning.js';
+
+function presentBatch(b: Selectable<BatchesTable>) {
+  const a = b.attributes as unknown as ProductionAttributes;
+  const files = printFilesOf(b);
+  return {
+    id: b.id,
+    number: Number(b.number),
+    status: b.status,
+    attributes: { color: a.color, sides: a.sides, envelope: a.envelope, mail_class: a.mailClass, registered_level: a.registeredLevel, acknowledgement: a.acknowledgement, background: a.background },
+    mailpieces: b.mailpieces,
+    sheets: b.sheets,
+    closed_at: isoTimeOrNull(b.closed_at),
+    print_files: files.parts,
+    ticket_url: files.ticket,
+    created_at: isoTime(b.created_at),
+    updated_at: isoTime(b.updated_at),
+  };
+}
+
+export function productionRoutes(deps: ProductionDeps): FastifyPluginAsyncZod {
+  const tags = ['production'];
+  const floor = { policy: productionPolicy.floor };
+  const orderParams = z.object({ id: idOf('ord') });
+  const batchParams = z.object({ id: idOf('bat') });
+  return async (app) => {
+    app.get(
+      '/api/v1/production/intake',
+      { config: floor, schema: { tags, summary: 'Submitted orders waiting for the provider’s decision', response: { 200: z.object({ data: z.array(intakeItem) }), ...problemResponses(401, 403) } } },
+      async (request) => ({
+        data: (await listIntake(deps, requirePrincipal(request))).map((o) => ({
+          id: o.id,
+          name: o.name,
+          organisation: { id: o.organisation_id, name: o.organisation_name },
+          letters: o.letters,
+          total_cents: (o.quote as { total_cents?: number } | null)?.total_cents ?? null,
+          options: { color: String(o.options.color), sides: String(o.options.sides), envelope: String(o.options.envelope), mail_class: String(o.options.mail_class) },
+          submitted_at: isoTime(o.submitted_at!),
+        })),
+      }),
+    );
+
+    app.post(
+      '/api/v1/production/orders/:id/accept',
+      { config: floor, schema: { tags, summary: 'Accept an order: from now on it is firm (M-1.1)', params: orderParams, response: { 204: z.null(), ...problemResponses(401, 403, 404, 409) } } },
+      async (request, reply) => {
+        await acceptOrder(deps, requirePrincipal(request), request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v1/production/orders/:id/refuse',
+      { config: floor, schema: { tags, summary: 'Refuse an order, with the reason the client reads (M-1.2)', params: orderParams, body: refuseBody, response: { 204: z.null(), ...problemResponses(400, 401, 403, 404, 409) } } },
+      async (request, reply) => {
+        await refuseOrder(deps, requirePrincipal(request), request.params.id, request.body.reason);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/v1/production/batches',
+      { config: floor, schema: { tags, summary: 'Print batches, newest first', querystring: z.object({ status: batchStatus.optional() }), response: { 200: z.object({ data: z.array(batchSchema) }), ...problemResponses(400, 401, 403) } } },
+      async (request) => ({ data: (await listBatches(deps, requirePrincipal(request), request.query)).map(presentBatch) }),
+    );
+
+    app.post(
+      '/api/v1/production/batches/build',
+      { config: floor, schema: { tags, summary: 'Put accepted mailpieces into batches now (and close them)', body: buildBatchesBody, response: { 200: buildBatchesResult, ...problemResponses(400, 401, 403) } } },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        const outcome = await buildBatches(deps, principal, { close: request.body.close });
+        const all = await listBatches(deps, principal, {});
+        return { assigned: outcome.assigned, batches: all.filter((b) => outcome.batchIds.includes(b.id)).map(presentBatch) };
+      },
+    );
+
+    app.get(
+      '/api/v1/production/batches/:id',
+      { config: floor, schema: { tags, summary: 'A batch: its mailpieces by status, orders, files and events', params: batchParams, response: { 200: batchDetail, ...problemResponses(401, 403, 404) } } },
+      async (request) => {
+        const { batch, byStatus, orders, events } = await getBatch(deps, requirePrincipal(request), request.params.id);
+        return {
+          ...presentBatch(batch),
+          by_status: Object.fromEntries(byStatus.map((s) => [s.status, Number(s.count)])),
+          orders: orders.map((o) => ({ id: o.id, name: o.name, organisation: o.organisation, mailpieces: Number(o.mailpieces) })),
+          events: events.map((e) => ({ type: e.type, at: isoTime(e.at), detail: e.detail })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/v1/production/batches/:id/files/:sha256',
+      {
+        config: floor,
+        schema: { tags, summary: 'A batch file (print-file part, job ticket, reprint), PDF', params: batchParams.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }), produces: ['application/pdf'], response: { 200: z.any().meta({ description: 'The PDF' }), ...problemResponses(400, 401, 403, 404) } },
+      },
+      async (request, reply) => {
+        const stream = await batchFile(deps, requirePrincipal(request), request.params.id, request.params.sha256);
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${request.params.id}-${request.params.sha256.slice(0, 8)}.pdf"`).send(stream);
+      },
+    );
+
+    app.post(
+      '/api/v1/production/scan',
+      { config: floor, schema: { tags, summary: 'A scan on the floor: a batch or a mailpiece moves one step', body: scanBody, response: { 200: scanResult, ...problemResponses(400, 401, 403, 404, 409) } } },
+      async (request) => scan(deps, requirePrincipal(request), request.body),
+    );
+
+    app.post(
+      '/api/v1/production/mailpieces/:id/reprint',
+      { config: floor, schema: { tags, summary: 'Reprint a spoiled letter (recorded as an event)', params: z.object({ id: idOf('mp') }), body: reprintBody, response: { 200: reprintResult, ...problemResponses(400, 401, 403, 404, 409) } } },
+      async (request) => {
+        const r = await reprintMailpiece(deps, requirePrincipal(request), request.params.id, request.body.reason);
+        return { mailpiece_id: r.mailpieceId, sheets: r.sheets, url: r.url };
+      },
+    );
+
+    app.get(
+      '/api/v1/production/settings',
+      { config: floor, schema: { tags, summary: 'The floor’s settings', response: { 200: floorSettingsSchema, ...problemResponses(401, 403) } } },
+      async (request) => toDto(await getFloorSettings(deps, requirePrincipal(request))),
+    );
+
+    app.put(
+      '/api/v1/production/settings',
+      { config: { policy: productionPolicy.settings }, schema: { tags, summary: 'Change the floor’s settings (provider administrator)', body: floorSettingsSchema, response: { 200: floorSettingsSchema, ...problemResponses(400, 401, 403) } } },
+      async (request) => toDto(await updateFloorSettings(deps, requirePrincipal(request), request.body)),
+    );
+  };
+}

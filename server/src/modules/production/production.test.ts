@@ -1,0 +1,194 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyFor, backends, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { inScope, systemScope } from '../../platform/db/scope.js';
+
+/**
+ * The production floor through the API: intake (accept, refuse with a reason the client reads,
+ * automatic acceptance), batches and their print files, scanning step by step with the order
+ * rolling up, wrong and concurrent scans, reprints, and the one-batch-ever constraint.
+ */
+describe.each(backends())('production floor on %s', (kind) => {
+  let t: TestApp;
+  let user: string;
+  let operator: string;
+  let providerAdmin: string;
+  const auth = (k: string) => ({ authorization: `Bearer ${k}` });
+  const letter = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', name));
+  const options = { color: 'bw', sides: 'duplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } };
+
+  async function submittedOrder(file = 'lettre-3-pages.pdf', extra: Record<string, unknown> = {}): Promise<string> {
+    const mp = multipartFile('file', file, letter(file), 'application/pdf');
+    const doc = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(user), ...mp.headers } });
+    expect(doc.statusCode, doc.body).toBe(201);
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: auth(user), payload: { kind: 'paper', name: `Courrier ${file}`, address_source: 'document', documents: [doc.json().id], options, ...extra } });
+    expect(created.statusCode, created.body).toBe(201);
+    const submitted = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${created.json().id}/submit`, headers: auth(user) });
+    expect(submitted.statusCode, submitted.body).toBe(202);
+    return created.json().id;
+  }
+  const order = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${id}`, headers: auth(user) })).json();
+  const post = (url: string, k: string, payload?: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: auth(k), ...(payload === undefined ? {} : { payload }) });
+  const scan = (code: string, step: string, k = operator) => post('/api/v1/production/scan', k, { code, step });
+
+  /** Closes the open batches and waits for their print files (the job runs in this process). */
+  async function buildAndPrint(): Promise<Array<{ id: string; number: number; status: string; mailpieces: number; print_files: Array<{ url: string; sheets: number; pages: number }>; ticket_url: string }>> {
+    const built = await post('/api/v1/production/batches/build', operator, { close: true });
+    expect(built.statusCode, built.body).toBe(200);
+    const ids = built.json().batches.map((b: { id: string }) => b.id) as string[];
+    return Promise.all(
+      ids.map((id) =>
+        until(`print file of ${id}`, async () => {
+          const b = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${id}`, headers: auth(operator) })).json();
+          return b.status === 'ready_to_print' ? b : null;
+        }),
+      ),
+    );
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp(kind, { workers: true });
+    user = await apiKeyFor(t, 'user@mairie-demo.test');
+    operator = await apiKeyFor(t, 'operator@pli.test');
+    providerAdmin = await apiKeyFor(t, 'admin@pli.test');
+  });
+  afterAll(() => t.close());
+
+  it('the intake queue is the floor’s: clients may not see it', async () => {
+    const id = await submittedOrder();
+    const queue = await t.app.inject({ method: 'GET', url: '/api/v1/production/intake', headers: auth(operator) });
+    expect(queue.statusCode).toBe(200);
+    expect(queue.json().data.find((o: { id: string }) => o.id === id)).toMatchObject({ letters: 1, organisation: { name: 'Mairie de Démo' }, options: { envelope: 'C5/6' } });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/production/intake', headers: auth(user) })).statusCode).toBe(403);
+    expect((await post(`/api/v1/production/orders/${id}/accept`, user)).statusCode).toBe(403);
+  });
+
+  it('a refused order shows the reason to the client at once, and is never batched', async () => {
+    const id = await submittedOrder();
+    expect((await post(`/api/v1/production/orders/${id}/refuse`, operator, { reason: 'no' })).statusCode).toBe(400);
+    const refused = await post(`/api/v1/production/orders/${id}/refuse`, operator, { reason: 'Le logo de la page 2 déborde dans la zone de marquage : renvoyez une version corrigée.' });
+    expect(refused.statusCode, refused.body).toBe(204);
+    expect(await order(id)).toMatchObject({ status: 'refused', refusal_reason: 'Le logo de la page 2 déborde dans la zone de marquage : renvoyez une version corrigée.', accepted_at: null });
+    const again = await post(`/api/v1/production/orders/${id}/accept`, operator);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toContain('refused');
+    const built = await post('/api/v1/production/batches/build', operator, { close: false });
+    expect(built.json().assigned).toBe(0);
+  });
+
+  it('from acceptance on, the order is firm: the client can no longer withdraw it', async () => {
+    const id = await submittedOrder();
+    expect((await post(`/api/v1/production/orders/${id}/accept`, operator)).statusCode).toBe(204);
+    expect((await order(id)).status).toBe('accepted');
+    const withdraw = await post(`/api/v1/orders/${id}/cancel`, user);
+    expect(withdraw.statusCode).toBe(409);
+    expect(withdraw.json().detail).toContain('firm, final and irrevocable');
+  });
+
+  it('a batch is built, printed to a checked file, and scanned step by step while the order rolls up to completed', async () => {
+    // The orders accepted so far (this test's and the previous one's) share one production key.
+    const id = await submittedOrder();
+    await post(`/api/v1/production/orders/${id}/accept`, operator);
+    const [batch] = await buildAndPrint();
+    expect(batch).toMatchObject({ status: 'ready_to_print', mailpieces: 2 });
+    expect(batch!.print_files).toHaveLength(1);
+    expect(batch!.print_files[0]).toMatchObject({ sheets: 4, pages: 8 });
+
+    const file = await t.app.inject({ method: 'GET', url: batch!.print_files[0]!.url, headers: auth(operator) });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pli-batch-'));
+    fs.writeFileSync(path.join(dir, 'batch.pdf'), file.rawPayload);
+    expect(execFileSync('qpdf', ['--check', path.join(dir, 'batch.pdf')]).toString()).toContain('No syntax or stream encoding errors');
+    expect((await t.app.inject({ method: 'GET', url: batch!.ticket_url, headers: auth(operator) })).statusCode).toBe(200);
+    // Only the batch's own files are served from its address.
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${batch!.id}/files/${'0'.repeat(64)}`, headers: auth(operator) })).statusCode).toBe(404);
+
+    const mine = (await order(id)).mailpieces[0];
+    const early = await scan(mine.id, 'inserted');
+    expect(early.statusCode).toBe(409);
+    expect(early.json().detail).toContain('not printed yet');
+
+    const printed = await scan(`B${batch!.number}`, 'printed');
+    expect(printed.statusCode, printed.body).toBe(200);
+    expect(printed.json()).toMatchObject({ kind: 'batch', moved: 2, step: 'printed' });
+    expect((await order(id)).status).toBe('in_production');
+    const repeated = await scan(batch!.id, 'printed');
+    expect(repeated.statusCode).toBe(409);
+    expect(repeated.json().detail).toContain('already printed');
+
+    // One mailpiece by its sheet mark (e.g. after a jam), then the rest with the batch.
+    const position = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${batch!.id}`, headers: auth(operator) })).json();
+    expect(position.by_status).toEqual({ printed: 2 });
+    const one = await scan(`B${batch!.number}M2S1/2`, 'inserted');
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json()).toMatchObject({ kind: 'mailpiece', moved: 1 });
+    const rest = await scan(`B${batch!.number}`, 'inserted');
+    expect(rest.json()).toMatchObject({ moved: 1 });
+    expect((await scan(`B${batch!.number}`, 'franked')).statusCode).toBe(200);
+    const deposited = await scan(`B${batch!.number}`, 'deposited');
+    expect(deposited.json().orders.find((o: { id: string }) => o.id === id)).toEqual({ id, status: 'completed' });
+
+    const done = await order(id);
+    expect(done.status).toBe('completed');
+    expect(done.mailpieces[0].status).toBe('deposited');
+    const history = (await t.app.inject({ method: 'GET', url: `/api/v1/mailpieces/${mine.id}`, headers: auth(user) })).json().events.map((e: { type: string }) => e.type);
+    expect(history).toEqual(expect.arrayContaining(['order.submitted', 'order.accepted', 'mailpiece.printed', 'order.in_production', 'mailpiece.inserted', 'mailpiece.franked', 'mailpiece.deposited', 'order.completed']));
+  });
+
+  it('refuses codes that are not Pli’s, with a sentence', async () => {
+    const r = await scan('3760123456789', 'printed');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().detail).toContain('is not a Pli code');
+    expect((await scan('B999999', 'printed')).statusCode).toBe(404);
+  });
+
+  it('two operators scanning the same mailpiece: one wins, the other is told', async () => {
+    const id = await submittedOrder();
+    await post(`/api/v1/production/orders/${id}/accept`, operator);
+    const [batch] = await buildAndPrint();
+    const mp = (await order(id)).mailpieces[0].id;
+    const second = await apiKeyFor(t, 'admin@pli.test');
+    const results = await Promise.all([scan(mp, 'printed'), scan(mp, 'printed', second)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.json().detail).toMatch(/already printed|scanned by someone else/);
+    expect(batch!.status).toBe('ready_to_print');
+  });
+
+  it('a spoiled letter is reprinted: a file of its sheets, recorded as an event', async () => {
+    const id = await submittedOrder();
+    await post(`/api/v1/production/orders/${id}/accept`, operator);
+    const [batch] = await buildAndPrint();
+    const mp = (await order(id)).mailpieces[0].id;
+    const r = await post(`/api/v1/production/mailpieces/${mp}/reprint`, operator, { reason: 'Bourrage au module d’impression' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ mailpiece_id: mp, sheets: 2 });
+    expect((await t.app.inject({ method: 'GET', url: r.json().url, headers: auth(operator) })).statusCode).toBe(200);
+    const detail = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${batch!.id}`, headers: auth(operator) })).json();
+    expect(detail.events.map((e: { type: string }) => e.type)).toContain('batch.reprint');
+  });
+
+  it('a mailpiece belongs to one batch, ever: the database refuses a second row and any change', async () => {
+    const id = await submittedOrder();
+    await post(`/api/v1/production/orders/${id}/accept`, operator);
+    const [batch] = await buildAndPrint();
+    const mp = (await order(id)).mailpieces[0].id;
+    await expect(inScope(t.container.db, systemScope, (tx) => tx.insertInto('batch_mailpieces').values({ mailpiece_id: mp, batch_id: batch!.id, position: 99 }).execute())).rejects.toThrow(/duplicate key|unique/);
+    await expect(inScope(t.container.db, systemScope, (tx) => tx.updateTable('batch_mailpieces').set({ position: 5 }).where('mailpiece_id', '=', mp).execute())).rejects.toThrow(/permission denied/);
+    await expect(inScope(t.container.db, systemScope, (tx) => tx.deleteFrom('batch_mailpieces').where('mailpiece_id', '=', mp).execute())).rejects.toThrow(/permission denied/);
+  });
+
+  it('with automatic acceptance on, a submitted order is accepted by the intake checks', async () => {
+    const settings = (await t.app.inject({ method: 'GET', url: '/api/v1/production/settings', headers: auth(operator) })).json();
+    expect(settings.auto_accept).toBe(false);
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/production/settings', headers: auth(operator), payload: { ...settings, auto_accept: true } })).statusCode).toBe(403);
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/production/settings', headers: auth(providerAdmin), payload: { ...settings, auto_accept: true } });
+    expect(put.statusCode, put.body).toBe(200);
+    const id = await submittedOrder();
+    await until('automatic acceptance', async () => (await order(id)).status === 'accepted');
+    expect((await order(id)).accepted_at).not.toBeNull();
+  });
+});

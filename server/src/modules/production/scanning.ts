@@ -1,0 +1,214 @@
+import { PDFDocument } from 'pdf-lib';
+import { MAILPIECE_TRANSITIONS, orderRollup, scanBatch, scanMailpiece, type FloorStep, type MailpieceStatus, type ProductionAttributes } from '#domain/production/index.js';
+import { AppError, notFound } from '../../errors.js';
+import { inScope, type Tx } from '../../platform/db/scope.js';
+import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
+import { changeOrderStatus } from '../orders/index.js';
+import { attributesOf } from './batches.js';
+import type { ProductionDeps } from './deps.js';
+import { floorSettings } from './floor-settings.js';
+import { parseMark, renderPrintParts } from './print-file.js';
+
+/**
+ * Floor scanning (M-3.4): a scanner types a code and Enter; the batch or mailpiece moves one step
+ * by compare-and-set, each mailpiece that moves gets its event in the same transaction, and its
+ * order rolls up (`in_production`, `completed`). A wrong or repeated scan is refused with a
+ * sentence the operator can act on; of two operators scanning the same thing, one wins.
+ */
+const STEP_WORDS: Record<FloorStep, string> = { printed: 'printed', inserted: 'inserted', franked: 'franked', deposited: 'deposited' };
+
+type Target = { kind: 'batch'; id: string } | { kind: 'mailpiece'; id: string; sheet?: { n: number; of: number } };
+
+async function resolve(tx: Tx, code: string): Promise<Target> {
+  const c = code.trim();
+  if (/^bat_[0-9a-z]+$/.test(c)) return { kind: 'batch', id: c };
+  if (/^mp_[0-9a-z]+$/.test(c)) return { kind: 'mailpiece', id: c };
+  const number = /^B(\d{1,12})$/i.exec(c);
+  if (number) {
+    const b = await tx.selectFrom('batches').select('id').where('number', '=', number[1]! as never).executeTakeFirst();
+    if (!b) throw notFound(`Batch B${number[1]}`);
+    return { kind: 'batch', id: b.id };
+  }
+  const mark = parseMark(c);
+  if (mark) {
+    const row = await tx
+      .selectFrom('batch_mailpieces as bm')
+      .innerJoin('batches as b', 'b.id', 'bm.batch_id')
+      .select('bm.mailpiece_id')
+      .where('b.number', '=', String(mark.batchNumber) as never)
+      .where('bm.position', '=', mark.position)
+      .executeTakeFirst();
+    if (!row) throw notFound(`Mailpiece ${mark.position} of batch B${mark.batchNumber}`);
+    return { kind: 'mailpiece', id: row.mailpiece_id, sheet: { n: mark.sheet, of: mark.sheets } };
+  }
+  throw new AppError('validation_failed', `“${c.slice(0, 60)}” is not a Pli code: scan a batch sheet (B…), a sheet mark, or a mailpiece label.`, { errors: [{ field: 'code', message: 'not a Pli code' }] });
+}
+
+function refusal(what: string, verdict: { ok: false; reason: string; expected?: string }, step: FloorStep): AppError {
+  switch (verdict.reason) {
+    case 'repeated':
+      return new AppError('conflict', `${what} is already ${STEP_WORDS[step]}: this scan was not needed.`);
+    case 'already_past':
+      return new AppError('conflict', `${what} is already past “${STEP_WORDS[step]}”: check that you scanned the right item.`);
+    case 'not_ready':
+      return new AppError('conflict', `${what} has no print file yet: it cannot be ${STEP_WORDS[step]}.`);
+    default:
+      return new AppError('conflict', `${what} is not ${verdict.expected} yet: scan it as ${verdict.expected} first.`);
+  }
+}
+
+export interface ScanOutcome {
+  kind: 'batch' | 'mailpiece';
+  id: string;
+  label: string;
+  step: FloorStep;
+  moved: number;
+  orders: Array<{ id: string; status: string }>;
+}
+
+/** Moves each order on from its mailpieces (accepted → in_production → completed). */
+async function rollUp(tx: Tx, deps: ProductionDeps, actorId: string | null, orderIds: string[]): Promise<Array<{ id: string; status: string }>> {
+  const out: Array<{ id: string; status: string }> = [];
+  for (const id of [...new Set(orderIds)].sort()) {
+    let order = await tx.selectFrom('orders').select(['id', 'organisation_id', 'status']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+    const statuses = (await tx.selectFrom('mailpieces').select('status').where('order_id', '=', id).execute()).map((m) => m.status as MailpieceStatus);
+    for (let action = orderRollup(order.status, statuses); action; action = orderRollup(order.status, statuses)) {
+      order = { ...order, status: await changeOrderStatus(tx, deps, actorId, order, action) };
+    }
+    out.push({ id, status: order.status });
+  }
+  return out;
+}
+
+async function mailpieceEvents(tx: Tx, deps: ProductionDeps, rows: Array<{ id: string; order_id: string; organisation_id: string }>, type: string, actorId: string, detail: Record<string, unknown>) {
+  const at = deps.clock.now();
+  for (let i = 0; i < rows.length; i += 1000) {
+    await tx
+      .insertInto('order_events')
+      .values(rows.slice(i, i + 1000).map((r) => ({ id: deps.ids.next('evt'), organisation_id: r.organisation_id, order_id: r.order_id, mailpiece_id: r.id, type, detail: JSON.stringify(detail), actor_user_id: actorId, at })))
+      .execute();
+  }
+}
+
+export async function scan(deps: ProductionDeps, principal: UserPrincipal, input: { code: string; step: FloorStep }): Promise<ScanOutcome> {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    const target = await resolve(tx, input.code);
+    return target.kind === 'batch' ? scanWholeBatch(tx, deps, principal, target.id, input.step) : scanOneMailpiece(tx, deps, principal, target.id, input.step);
+  });
+}
+
+async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, batchId: string, step: FloorStep): Promise<ScanOutcome> {
+  const batch = await tx.selectFrom('batches').select(['id', 'number', 'status']).where('id', '=', batchId).forUpdate().executeTakeFirst();
+  if (!batch) throw notFound('This batch');
+  const label = `Batch B${batch.number}`;
+  const verdict = scanBatch(batch.status, step);
+  if (!verdict.ok) throw refusal(label, verdict, step);
+  const from = MAILPIECE_TRANSITIONS[step].from;
+  // Mailpieces still behind (e.g. a jammed letter not reprinted yet) stop the whole batch.
+  const statuses = await tx
+    .selectFrom('batch_mailpieces as bm')
+    .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
+    .select(['bm.position', 'm.status'])
+    .where('bm.batch_id', '=', batchId)
+    .execute();
+  const behind = statuses
+    .filter((m) => {
+      const v = scanMailpiece(m.status as MailpieceStatus, step);
+      return !v.ok && v.reason === 'too_early';
+    })
+    .map((m) => m.position);
+  if (behind.length > 0) {
+    const shown = behind.slice(0, 10).join(', ');
+    throw new AppError('conflict', `${label}: ${behind.length} mailpiece(s) are not ${from} yet (position${behind.length > 1 ? 's' : ''} ${shown}${behind.length > 10 ? '…' : ''}). Scan them one by one, or reprint them, before scanning the batch as ${step}.`);
+  }
+  const moved = await tx
+    .updateTable('mailpieces')
+    .set({ status: step, updated_at: deps.clock.now() })
+    .where('id', 'in', (eb) => eb.selectFrom('batch_mailpieces').select('mailpiece_id').where('batch_id', '=', batchId))
+    .where('status', '=', from)
+    .returning(['id', 'order_id', 'organisation_id'])
+    .execute();
+  await mailpieceEvents(tx, deps, moved, `mailpiece.${step}`, principal.userId, { batch: Number(batch.number) });
+  const updated = await tx.updateTable('batches').set({ status: step, updated_at: deps.clock.now() }).where('id', '=', batchId).where('status', '=', batch.status).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', `${label} was scanned by someone else meanwhile.`);
+  await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: batchId, type: `batch.${step}`, detail: JSON.stringify({ mailpieces: moved.length }), actor_user_id: principal.userId, at: deps.clock.now() }).execute();
+  const orders = await rollUp(tx, deps, principal.userId, moved.map((m) => m.order_id));
+  return { kind: 'batch', id: batchId, label, step, moved: moved.length, orders };
+}
+
+async function mailpieceInBatch(tx: Tx, mailpieceId: string) {
+  const row = await tx
+    .selectFrom('mailpieces as m')
+    .leftJoin('batch_mailpieces as bm', 'bm.mailpiece_id', 'm.id')
+    .leftJoin('batches as b', 'b.id', 'bm.batch_id')
+    .select(['m.id', 'm.status', 'm.order_id', 'm.organisation_id', 'm.sheets', 'bm.position', 'b.id as batch_id', 'b.number as batch_number', 'b.status as batch_status'])
+    .where('m.id', '=', mailpieceId)
+    .executeTakeFirst(); // no lock: the status update below is a compare-and-set
+  if (!row) throw notFound('This mailpiece');
+  const label = row.batch_number ? `Mailpiece ${row.position} of batch B${row.batch_number}` : `Mailpiece ${row.id}`;
+  if (!row.batch_id || !row.batch_status || row.batch_status === 'building') throw new AppError('conflict', `${label} is not in a batch with a print file yet.`);
+  return { ...row, label, batch_id: row.batch_id };
+}
+
+async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, mailpieceId: string, step: FloorStep): Promise<ScanOutcome> {
+  const mp = await mailpieceInBatch(tx, mailpieceId);
+  const verdict = scanMailpiece(mp.status as MailpieceStatus, step);
+  if (!verdict.ok) throw refusal(mp.label, verdict, step);
+  const moved = await tx.updateTable('mailpieces').set({ status: step, updated_at: deps.clock.now() }).where('id', '=', mp.id).where('status', '=', mp.status).executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', `${mp.label} was scanned by someone else meanwhile.`);
+  await mailpieceEvents(tx, deps, [mp], `mailpiece.${step}`, principal.userId, { batch: Number(mp.batch_number), one_by_one: true });
+  const orders = await rollUp(tx, deps, principal.userId, [mp.order_id]);
+  return { kind: 'mailpiece', id: mp.id, label: mp.label, step, moved: 1, orders };
+}
+
+/**
+ * A spoiled letter (a jam, a torn sheet) is printed again: a file of its sheets, with the same
+ * marks, recorded as an event on the mailpiece and on its batch. Its status does not change.
+ */
+export async function reprintMailpiece(deps: ProductionDeps, principal: UserPrincipal, mailpieceId: string, reason: string): Promise<{ mailpieceId: string; sheets: number; url: string }> {
+  const input = await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const mp = await mailpieceInBatch(tx, mailpieceId);
+    if (mp.status !== 'pending' && mp.status !== 'printed') throw new AppError('conflict', `${mp.label} is already ${mp.status}: only letters not yet inserted are reprinted.`);
+    const row = await tx
+      .selectFrom('mailpieces as m')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .select(['m.first_page', 'm.last_page', 'm.carrier_sheet', 'm.recipient', 'm.sheets', 'o.documents', 'o.options'])
+      .where('m.id', '=', mailpieceId)
+      .executeTakeFirstOrThrow();
+    const options = row.options as unknown as Parameters<typeof attributesOf>[0];
+    const ids = [...row.documents, ...(options.background ? [options.background.document] : [])];
+    const docs = await tx.selectFrom('documents').select(['id', 'sha256', 'pages']).where('id', 'in', ids).execute();
+    const settings = await floorSettings(tx);
+    return { mp, row, options, docs: new Map(docs.map((d) => [d.id, d])), settings };
+  });
+  const { mp, row, options, docs } = input;
+  const sha = (id: string) => docs.get(id)!.sha256!;
+  const [main, ...attachments] = row.documents;
+  const attributes: ProductionAttributes = attributesOf(options);
+  const [part] = await renderPrintParts(
+    {
+      batchNumber: Number(mp.batch_number),
+      sides: attributes.sides,
+      partSheets: Number.MAX_SAFE_INTEGER,
+      ...deps.zones,
+      letters: [
+        {
+          position: mp.position!,
+          mailpieceId: mp.id,
+          carrierSheet: row.carrier_sheet ? { lines: row.recipient.address } : null,
+          documents: [{ sha256: sha(main!), first: row.first_page, last: row.last_page }, ...attachments.map((a) => ({ sha256: sha(a), first: 1, last: docs.get(a)!.pages! }))],
+          background: options.background ? { sha256: sha(options.background.document), pages: options.background.pages } : null,
+          sheets: row.sheets,
+        },
+      ],
+    },
+    async (s) => PDFDocument.load(await deps.storage.getBuffer(s), { updateMetadata: false }),
+  );
+  const stored = await deps.storage.put(Buffer.from(part!.bytes));
+  await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const detail = { reason, file: stored.sha256, sheets: part!.sheets };
+    await mailpieceEvents(tx, deps, [mp], 'mailpiece.reprinted', principal.userId, { reason, sheets: part!.sheets });
+    await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: mp.batch_id, type: 'batch.reprint', detail: JSON.stringify({ ...detail, position: mp.position }), actor_user_id: principal.userId, at: deps.clock.now() }).execute();
+  });
+  return { mailpieceId: mp.id, sheets: part!.sheets, url: `/api/v1/production/batches/${mp.batch_id}/files/${stored.sha256}` };
+}
