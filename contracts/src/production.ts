@@ -43,6 +43,9 @@ export const batchSchema = z
     closed_at: timestamp.nullable(),
     print_files: z.array(z.object({ part: z.number().int(), sheets: z.number().int(), pages: z.number().int(), url: z.string() })),
     ticket_url: z.string().nullable(),
+    labels_url: z.string().nullable().meta({ description: 'registered batches: the coupons (and AR cards) to print' }),
+    postage_cents: z.number().int().nullable().meta({ description: 'franked postage of the batch, once franked' }),
+    deposit_slip: z.object({ url: z.string(), prepared_at: timestamp, confirmed_at: timestamp.nullable() }).nullable(),
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -92,6 +95,27 @@ export const floorSettingsSchema = z
     print_file_part_sheets: z.number().int().min(50).max(100_000),
   })
   .meta({ id: 'FloorSettings' });
+
+export const registeredRangeSchema = z
+  .object({
+    id: z.string(),
+    prefix: z.string(),
+    first: z.string(),
+    last: z.string(),
+    next: z.string().nullable(),
+    left: z.number().int(),
+    status: z.enum(['ready', 'active', 'used_up', 'withdrawn']),
+    created_at: timestamp,
+  })
+  .meta({ id: 'RegisteredRange' });
+
+export const addRangeBody = z.strictObject({
+  prefix: z.string().regex(/^[0-9A-Z]{2}$/, 'two capital letters or digits, as on La Poste’s allotment'),
+  first: z.number().int().min(0).max(9_999_999_999),
+  last: z.number().int().min(0).max(9_999_999_999),
+});
+
+export const depositSlipItem = z.object({ batch_number: z.number().int(), mailpieces: z.number().int(), deposited_at: timestamp.nullable(), url: z.string() }).meta({ id: 'DepositSlip' });
 
 export type FloorSettingsDto = z.infer<typeof floorSettingsSchema>;
 export type BatchDto = z.infer<typeof batchSchema>;

@@ -16,7 +16,7 @@ import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
-import { intakeJob, makePrintFile, printFileJob, runIntake, type ProductionDeps } from './modules/production/index.js';
+import { depositSlipJob, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runIntake, type ProductionDeps } from './modules/production/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
@@ -95,6 +95,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   const production: ProductionDeps = { db: database.db, clock, ids, storage, queue, zones: { markZone: documents.rules.insertionMark, window: documents.rules.window } };
   queue.work(intakeJob, ({ order_id }) => runIntake(production, order_id));
   queue.work(printFileJob, ({ batch_id }) => makePrintFile(production, batch_id));
+  queue.work(depositSlipJob, ({ batch_id }) => prepareDepositSlip(production, batch_id));
 
   const db = database;
   return {

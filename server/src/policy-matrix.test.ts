@@ -74,6 +74,11 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/production/mailpieces/:id/reprint': FLOOR,
   'GET /api/v1/production/settings': FLOOR,
   'PUT /api/v1/production/settings': ['provider_admin'],
+  'GET /api/v1/production/registered-ranges': FLOOR,
+  'POST /api/v1/production/registered-ranges': ['provider_admin'],
+  'POST /api/v1/production/registered-ranges/:id/withdraw': ['provider_admin'],
+  'GET /api/v1/orders/:id/deposit-slips': ALL,
+  'GET /api/v1/orders/:id/deposit-slips/:batch': ALL,
   'GET /api/v1/outbox/:id': ['provider_admin'],
 };
 

@@ -1,2 +1,5 @@
 export * from './batching.js';
+export * from './deposit.js';
 export * from './floor-status.js';
+export * from './registered.js';
+export * from './franking.js';

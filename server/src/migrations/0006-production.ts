@@ -40,6 +40,7 @@ export const statements: string[] = [
      closed_at timestamptz,
      print_files jsonb,
      postage_cents bigint,
+     deposit_slip jsonb,
      created_at timestamptz NOT NULL,
      updated_at timestamptz NOT NULL,
      CHECK (status = 'building' OR (closed_at IS NOT NULL AND print_files IS NOT NULL))
@@ -72,6 +73,25 @@ export const statements: string[] = [
   `CREATE INDEX batch_events_batch ON batch_events (batch_id, at)`,
   ...staffOnly('batch_events', 'INSERT'),
 
+  // Registered numbers: ranges La Poste allots to the provider, used in order, each number once.
+  `CREATE TABLE registered_ranges (
+     id text PRIMARY KEY,
+     prefix text NOT NULL CHECK (prefix ~ '^[0-9A-Z]{2}$'),
+     first_serial bigint NOT NULL CHECK (first_serial >= 0),
+     last_serial bigint NOT NULL CHECK (last_serial <= 9999999999),
+     next_serial bigint NOT NULL,
+     status text NOT NULL CHECK (status IN ('ready', 'active', 'used_up', 'withdrawn')),
+     created_by text REFERENCES users(id),
+     created_at timestamptz NOT NULL,
+     CHECK (first_serial <= last_serial AND next_serial BETWEEN first_serial AND last_serial + 1)
+   )`,
+  `CREATE UNIQUE INDEX registered_ranges_one_active ON registered_ranges ((true)) WHERE status = 'active'`,
+  ...staffOnly('registered_ranges'),
+  `ALTER TABLE mailpieces ADD CONSTRAINT mailpieces_tracking_number_unique UNIQUE (tracking_number)`,
+  // Postage franked on the mailpiece (its class, weight step and registered fees), in cents.
+  `ALTER TABLE mailpieces ADD COLUMN postage_cents integer`,
+
+  `GRANT SELECT, INSERT, UPDATE ON registered_ranges TO pli_app`,
   `GRANT SELECT, INSERT, UPDATE ON floor_settings TO pli_app`,
   `GRANT SELECT, INSERT, UPDATE ON batches TO pli_app`,
   `GRANT SELECT, INSERT ON batch_mailpieces TO pli_app`,

@@ -48,7 +48,8 @@ function visibleTo(principal: UserPrincipal, row: OrderRow): boolean {
   return principal.role === 'client_admin' || row.created_by === principal.userId;
 }
 
-async function loadOrder(tx: Tx, principal: UserPrincipal, id: string, forUpdate = false): Promise<OrderRow> {
+/** The order if the principal may see it, else "not found" (never "forbidden": ids do not leak). */
+export async function loadOrder(tx: Tx, principal: UserPrincipal, id: string, forUpdate = false): Promise<OrderRow> {
   let q = tx.selectFrom('orders').selectAll().where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();

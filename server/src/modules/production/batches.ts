@@ -11,6 +11,8 @@ import type { ProductionDeps } from './deps.js';
 import { floorSettings } from './floor-settings.js';
 import { jobTicketPdf } from './job-ticket.js';
 import { renderPrintParts, type PrintLetter } from './print-file.js';
+import { allocateNumbers } from './registered-ranges.js';
+import { registeredLabelsPdf } from './registered-labels.js';
 
 /**
  * Print batches (spec §8): accepted mailpieces grouped by production attributes, a mailpiece in
@@ -127,8 +129,18 @@ export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | 
 }
 
 async function closeBatch(tx: Tx, deps: ProductionDeps, batchId: string, actorId: string | null, why: string): Promise<void> {
-  const closed = await tx.updateTable('batches').set({ closed_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', batchId).where('closed_at', 'is', null).executeTakeFirst();
-  if (Number(closed.numUpdatedRows) !== 1) return;
+  const closed = await tx.updateTable('batches').set({ closed_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', batchId).where('closed_at', 'is', null).returning('attributes').executeTakeFirst();
+  if (!closed) return;
+  // Registered letters get their numbers now, in this transaction: printed on their labels, and
+  // never given twice nor lost if anything fails.
+  if ((closed.attributes as unknown as ProductionAttributes).mailClass === 'registered') {
+    const pieces = await tx.selectFrom('batch_mailpieces').select('mailpiece_id').where('batch_id', '=', batchId).orderBy('position').execute();
+    const numbers = await allocateNumbers(tx, pieces.length);
+    for (let i = 0; i < pieces.length; i += 1000) {
+      const values = pieces.slice(i, i + 1000).map((p, j) => sql`(${p.mailpiece_id}, ${numbers[i + j]!})`);
+      await sql`UPDATE mailpieces AS m SET tracking_number = v.number FROM (VALUES ${sql.join(values)}) AS v(id, number) WHERE m.id = v.id`.execute(tx);
+    }
+  }
   await batchEvent(tx, deps, batchId, 'batch.closed', actorId, { why });
   await deps.queue.enqueue(tx, printFileJob, { batch_id: batchId });
 }
@@ -144,7 +156,7 @@ export async function makePrintFile(deps: ProductionDeps, batchId: string): Prom
       .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
       .innerJoin('orders as o', 'o.id', 'm.order_id')
       .innerJoin('organisations as org', 'org.id', 'o.organisation_id')
-      .select(['bm.position', 'm.id', 'm.first_page', 'm.last_page', 'm.sheets', 'm.carrier_sheet', 'm.recipient', 'o.id as order_id', 'o.name as order_name', 'org.name as organisation', 'o.documents', 'o.options'])
+      .select(['bm.position', 'm.id', 'm.first_page', 'm.last_page', 'm.sheets', 'm.carrier_sheet', 'm.recipient', 'm.tracking_number', 'o.id as order_id', 'o.name as order_name', 'org.name as organisation', 'o.documents', 'o.options'])
       .where('bm.batch_id', '=', batchId)
       .orderBy('bm.position')
       .execute();
@@ -213,10 +225,25 @@ export async function makePrintFile(deps: ProductionDeps, batchId: string): Prom
       }),
     ),
   );
+  let labels: string | undefined;
+  if (attributes.mailClass === 'registered') {
+    const pdf = await registeredLabelsPdf(
+      rows.map((r) => ({
+        number: r.tracking_number!,
+        level: attributes.registeredLevel ?? 'R1',
+        acknowledgement: attributes.acknowledgement,
+        recipient: r.recipient.address,
+        sender: [r.organisation],
+        batchNumber: Number(batch.number),
+        position: r.position,
+      })),
+    );
+    labels = (await deps.storage.put(Buffer.from(pdf))).sha256;
+  }
   await inScope(deps.db, systemScope, async (tx) => {
     const moved = await tx
       .updateTable('batches')
-      .set({ status: 'ready_to_print', print_files: JSON.stringify({ ticket: ticket.sha256, parts: stored }), updated_at: deps.clock.now() })
+      .set({ status: 'ready_to_print', print_files: JSON.stringify({ ticket: ticket.sha256, parts: stored, ...(labels ? { labels } : {}) }), updated_at: deps.clock.now() })
       .where('id', '=', batchId)
       .where('status', '=', 'building')
       .executeTakeFirst();
@@ -272,16 +299,16 @@ export async function getBatch(deps: ProductionDeps, principal: UserPrincipal, i
 export async function batchFile(deps: ProductionDeps, principal: UserPrincipal, id: string, sha256: string) {
   const { batch, events } = await getBatch(deps, principal, id);
   const files = batch.print_files;
-  const known = new Set([files?.ticket, ...(files?.parts ?? []).map((p) => p.sha256), ...events.map((e) => (e.detail as { file?: string }).file)]);
+  const known = new Set([files?.ticket, files?.labels, batch.deposit_slip?.sha256, ...(files?.parts ?? []).map((p) => p.sha256), ...events.map((e) => (e.detail as { file?: string }).file)]);
   if (!known.has(sha256)) throw notFound('This file');
   return deps.storage.get(sha256);
 }
 
 export function printFilesOf(batch: { id: string; print_files: PrintFiles | null }) {
   const files = batch.print_files;
-  if (!files) return { parts: [], ticket: null };
+  if (!files) return { parts: [], ticket: null, labels: null };
   const url = (sha: string) => `/api/v1/production/batches/${batch.id}/files/${sha}`;
-  return { parts: files.parts.map((p) => ({ part: p.part, sheets: p.sheets, pages: p.pages, url: url(p.sha256) })), ticket: url(files.ticket) };
+  return { parts: files.parts.map((p) => ({ part: p.part, sheets: p.sheets, pages: p.pages, url: url(p.sha256) })), ticket: url(files.ticket), labels: files.labels ? url(files.labels) : null };
 }
 
 export function requireBatchPrinted(status: string): void {

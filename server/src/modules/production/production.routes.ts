@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
-import { batchDetail, batchSchema, batchStatus, buildBatchesBody, buildBatchesResult, floorSettingsSchema, intakeItem, refuseBody, reprintBody, reprintResult, scanBody, scanResult } from '#contracts/production.js';
+import { addRangeBody, batchDetail, depositSlipItem, registeredRangeSchema, batchSchema, batchStatus, buildBatchesBody, buildBatchesResult, floorSettingsSchema, intakeItem, refuseBody, reprintBody, reprintResult, scanBody, scanResult } from '#contracts/production.js';
 import type { ProductionAttributes } from '#domain/production/index.js';
-import { requirePrincipal } from '../../platform/http/auth.js';
+import { anyUser, requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
 import type { BatchesTable } from '../../platform/db/schema.js';
@@ -14,6 +14,10 @@ import { getFloorSettings, toDto, updateFloorSettings } from './floor-settings.j
 import { acceptOrder, listIntake, refuseOrder } from './intake.js';
 import { productionPolicy } from './production.policy.js';
 import { reprintMailpiece, scan } from './scanning.js';
+import { orderDepositSlipPdf, orderDepositSlips } from './deposit-slip.js';
+import { addRange, listRanges, withdrawRange, type RangeView } from './registered-ranges.js';
+
+const presentRange = (r: RangeView) => ({ id: r.id, prefix: r.prefix, first: r.first, last: r.last, next: r.next, left: r.left, status: r.status, created_at: isoTime(r.createdAt) });
 
 function presentBatch(b: Selectable<BatchesTable>) {
   const a = b.attributes as unknown as ProductionAttributes;
@@ -28,6 +32,11 @@ function presentBatch(b: Selectable<BatchesTable>) {
     closed_at: isoTimeOrNull(b.closed_at),
     print_files: files.parts,
     ticket_url: files.ticket,
+    labels_url: files.labels,
+    postage_cents: b.postage_cents === null ? null : Number(b.postage_cents),
+    deposit_slip: b.deposit_slip
+      ? { url: `/api/v1/production/batches/${b.id}/files/${b.deposit_slip.sha256}`, prepared_at: isoTime(b.deposit_slip.prepared_at), confirmed_at: isoTimeOrNull(b.deposit_slip.confirmed_at) }
+      : null,
     created_at: isoTime(b.created_at),
     updated_at: isoTime(b.updated_at),
   };
@@ -128,6 +137,49 @@ export function productionRoutes(deps: ProductionDeps): FastifyPluginAsyncZod {
       async (request) => {
         const r = await reprintMailpiece(deps, requirePrincipal(request), request.params.id, request.body.reason);
         return { mailpiece_id: r.mailpieceId, sheets: r.sheets, url: r.url };
+      },
+    );
+
+    app.get(
+      '/api/v1/production/registered-ranges',
+      { config: floor, schema: { tags, summary: 'Registered-number ranges, in the order they are used', response: { 200: z.object({ data: z.array(registeredRangeSchema) }), ...problemResponses(401, 403) } } },
+      async (request) => ({ data: (await listRanges(deps, requirePrincipal(request))).map(presentRange) }),
+    );
+
+    app.post(
+      '/api/v1/production/registered-ranges',
+      { config: { policy: productionPolicy.settings }, schema: { tags, summary: 'Record a range La Poste allotted (used after the ranges before it)', body: addRangeBody, response: { 201: registeredRangeSchema, ...problemResponses(400, 401, 403, 409) } } },
+      async (request, reply) => reply.code(201).send(presentRange(await addRange(deps, requirePrincipal(request), request.body))),
+    );
+
+    app.post(
+      '/api/v1/production/registered-ranges/:id/withdraw',
+      { config: { policy: productionPolicy.settings }, schema: { tags, summary: 'Stop using a range (its unused numbers are recorded)', params: z.object({ id: idOf('rng') }), response: { 200: registeredRangeSchema, ...problemResponses(401, 403, 404, 409) } } },
+      async (request) => presentRange(await withdrawRange(deps, requirePrincipal(request), request.params.id)),
+    );
+
+    app.get(
+      '/api/v1/orders/:id/deposit-slips',
+      { config: { policy: anyUser }, schema: { tags: ['orders'], summary: 'The deposit slips of the batches this order’s letters were deposited in', params: orderParams, response: { 200: z.object({ data: z.array(depositSlipItem) }), ...problemResponses(401, 404) } } },
+      async (request) => ({
+        data: (await orderDepositSlips(deps, requirePrincipal(request), request.params.id)).map((b) => ({
+          batch_number: Number(b.number),
+          mailpieces: Number(b.mailpieces),
+          deposited_at: isoTimeOrNull(b.deposit_slip?.confirmed_at ?? null),
+          url: `/api/v1/orders/${request.params.id}/deposit-slips/${b.id}`,
+        })),
+      }),
+    );
+
+    app.get(
+      '/api/v1/orders/:id/deposit-slips/:batch',
+      {
+        config: { policy: anyUser },
+        schema: { tags: ['orders'], summary: 'The deposit slip for this order’s letters in one batch, PDF', params: orderParams.extend({ batch: idOf('bat') }), produces: ['application/pdf'], response: { 200: z.any().meta({ description: 'The PDF' }), ...problemResponses(401, 404) } },
+      },
+      async (request, reply) => {
+        const pdf = await orderDepositSlipPdf(deps, requirePrincipal(request), request.params.id, request.params.batch);
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="bordereau-${request.params.id}.pdf"`).send(Buffer.from(pdf));
       },
     );
 

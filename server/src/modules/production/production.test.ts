@@ -129,8 +129,33 @@ describe.each(backends())('production floor on %s', (kind) => {
     const rest = await scan(`B${batch!.number}`, 'inserted');
     expect(rest.json()).toMatchObject({ moved: 1 });
     expect((await scan(`B${batch!.number}`, 'franked')).statusCode).toBe(200);
+    // Franked at the quoted prices: 2 priority letters of the 20 g step.
+    const franked = await until('the deposit slip', async () => {
+      const b = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${batch!.id}`, headers: auth(operator) })).json();
+      return b.deposit_slip ? b : null;
+    });
+    const postage = (await order(id)).quote.lines.find((l: { code: string }) => l.code === 'postage_priority_20g').unit_cents;
+    expect(franked.postage_cents).toBe(2 * postage);
+    expect(franked.deposit_slip.confirmed_at).toBeNull();
     const deposited = await scan(`B${batch!.number}`, 'deposited');
     expect(deposited.json().orders.find((o: { id: string }) => o.id === id)).toEqual({ id, status: 'completed' });
+    const slip = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${batch!.id}`, headers: auth(operator) })).json().deposit_slip;
+    expect(slip.confirmed_at).not.toBeNull();
+    const full = await t.app.inject({ method: 'GET', url: slip.url, headers: auth(operator) });
+    fs.writeFileSync(path.join(dir, 'slip.pdf'), full.rawPayload);
+    const fullText = execFileSync('pdftotext', ['-layout', path.join(dir, 'slip.pdf'), '-']).toString();
+    expect(fullText).toContain(`Lot B${batch!.number}`);
+    expect(fullText).toMatch(/Total du lot : 2 plis/);
+
+    // The client downloads the extract of its own letters from the order.
+    const slips = (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${id}/deposit-slips`, headers: auth(user) })).json().data;
+    expect(slips).toEqual([expect.objectContaining({ batch_number: batch!.number, mailpieces: 1 })]);
+    const extract = await t.app.inject({ method: 'GET', url: slips[0].url, headers: auth(user) });
+    expect(extract.statusCode).toBe(200);
+    fs.writeFileSync(path.join(dir, 'extract.pdf'), extract.rawPayload);
+    const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'extract.pdf'), '-']).toString();
+    expect(text).toContain('extrait client');
+    expect(text).toMatch(/Total du lot : 1 plis/);
 
     const done = await order(id);
     expect(done.status).toBe('completed');
@@ -179,6 +204,37 @@ describe.each(backends())('production floor on %s', (kind) => {
     await expect(inScope(t.container.db, systemScope, (tx) => tx.insertInto('batch_mailpieces').values({ mailpiece_id: mp, batch_id: batch!.id, position: 99 }).execute())).rejects.toThrow(/duplicate key|unique/);
     await expect(inScope(t.container.db, systemScope, (tx) => tx.updateTable('batch_mailpieces').set({ position: 5 }).where('mailpiece_id', '=', mp).execute())).rejects.toThrow(/permission denied/);
     await expect(inScope(t.container.db, systemScope, (tx) => tx.deleteFrom('batch_mailpieces').where('mailpiece_id', '=', mp).execute())).rejects.toThrow(/permission denied/);
+  });
+
+  it('registered letters get numbers from the provider’s range when their batch closes, and their labels', async () => {
+    const registered = { ...options, mail_class: 'registered', registered_level: 'R1', acknowledgement: true };
+    expect((await post('/api/v1/production/registered-ranges', operator, { prefix: '1E', first: 100, last: 100 })).statusCode).toBe(403);
+    const range = await post('/api/v1/production/registered-ranges', providerAdmin, { prefix: '1E', first: 23206214, last: 23206214 });
+    expect(range.statusCode, range.body).toBe(201);
+    expect(range.json()).toMatchObject({ status: 'active', first: '1E00232062142', left: 1 });
+    expect((await post('/api/v1/production/registered-ranges', providerAdmin, { prefix: '1E', first: 23206210, last: 23206220 })).statusCode).toBe(409); // overlaps: never used twice
+
+    const id = await submittedOrder('lettre-3-pages.pdf', { options: registered });
+    await post(`/api/v1/production/orders/${id}/accept`, operator);
+    const [batch] = await buildAndPrint();
+    expect(batch).toMatchObject({ attributes: { mail_class: 'registered', acknowledgement: true } });
+    expect((await order(id)).mailpieces[0].tracking_number).toBe('1E00232062142');
+    const labels = await t.app.inject({ method: 'GET', url: (batch as unknown as { labels_url: string }).labels_url, headers: auth(operator) });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pli-labels-'));
+    fs.writeFileSync(path.join(dir, 'labels.pdf'), labels.rawPayload);
+    const text = execFileSync('pdftotext', [path.join(dir, 'labels.pdf'), '-']).toString();
+    expect(text).toContain('1E 002 320 6214 2');
+    expect(text).toContain('AVIS DE RÉCEPTION');
+
+    // The range is used up: the next registered batch cannot close, and nothing is half-done.
+    const ranges = (await t.app.inject({ method: 'GET', url: '/api/v1/production/registered-ranges', headers: auth(operator) })).json().data;
+    expect(ranges[0]).toMatchObject({ status: 'used_up', left: 0 });
+    const next = await submittedOrder('lettre-3-pages.pdf', { options: registered });
+    await post(`/api/v1/production/orders/${next}/accept`, operator);
+    const refused = await post('/api/v1/production/batches/build', operator, { close: true });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain('No registered-mail numbers left');
+    expect((await post('/api/v1/production/batches/build', operator, { close: false })).json().assigned).toBe(1); // still unbatched: the refused build left nothing behind
   });
 
   it('with automatic acceptance on, a submitted order is accepted by the intake checks', async () => {

@@ -1,11 +1,13 @@
+import { sql } from 'kysely';
 import { PDFDocument } from 'pdf-lib';
-import { MAILPIECE_TRANSITIONS, orderRollup, scanBatch, scanMailpiece, type FloorStep, type MailpieceStatus, type ProductionAttributes } from '#domain/production/index.js';
+import { frankingCents, MAILPIECE_TRANSITIONS, orderRollup, scanBatch, scanMailpiece, type FloorStep, type MailpieceStatus, type ProductionAttributes } from '#domain/production/index.js';
 import { AppError, notFound } from '../../errors.js';
 import { inScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { changeOrderStatus } from '../orders/index.js';
 import { attributesOf } from './batches.js';
 import type { ProductionDeps } from './deps.js';
+import { depositSlipJob } from './deposit-slip.js';
 import { floorSettings } from './floor-settings.js';
 import { parseMark, renderPrintParts } from './print-file.js';
 
@@ -57,6 +59,25 @@ function refusal(what: string, verdict: { ok: false; reason: string; expected?: 
   }
 }
 
+/** Records each mailpiece's postage (class, weight step, registered fees) at its order's quoted prices. */
+async function frank(tx: Tx, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await tx
+      .selectFrom('mailpieces as m')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .select(['m.id', 'm.postage_step', 'o.options', 'o.quote'])
+      .where('m.id', 'in', ids.slice(i, i + 1000))
+      .execute();
+    const values = rows.map((r) => {
+      const a = attributesOf(r.options as unknown as Parameters<typeof attributesOf>[0]);
+      const lines = (r.quote as { lines: Array<{ code: string; unit_cents: number }> }).lines;
+      const cents = frankingCents(lines, { mailClass: a.mailClass, postageStep: r.postage_step, registeredLevel: a.registeredLevel, acknowledgement: a.acknowledgement });
+      return sql`(${r.id}, ${cents}::integer)`;
+    });
+    if (values.length) await sql`UPDATE mailpieces AS m SET postage_cents = v.cents FROM (VALUES ${sql.join(values)}) AS v(id, cents) WHERE m.id = v.id`.execute(tx);
+  }
+}
+
 export interface ScanOutcome {
   kind: 'batch' | 'mailpiece';
   id: string;
@@ -98,11 +119,13 @@ export async function scan(deps: ProductionDeps, principal: UserPrincipal, input
 }
 
 async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, batchId: string, step: FloorStep): Promise<ScanOutcome> {
-  const batch = await tx.selectFrom('batches').select(['id', 'number', 'status']).where('id', '=', batchId).forUpdate().executeTakeFirst();
+  const batch = await tx.selectFrom('batches').select(['id', 'number', 'status', 'deposit_slip']).where('id', '=', batchId).forUpdate().executeTakeFirst();
   if (!batch) throw notFound('This batch');
   const label = `Batch B${batch.number}`;
   const verdict = scanBatch(batch.status, step);
   if (!verdict.ok) throw refusal(label, verdict, step);
+  // The deposit is confirmed against the slip handed to La Poste with the batch.
+  if (step === 'deposited' && !batch.deposit_slip) throw new AppError('conflict', `${label}: its deposit slip is still being prepared. Scan the batch again in a moment.`);
   const from = MAILPIECE_TRANSITIONS[step].from;
   // Mailpieces still behind (e.g. a jammed letter not reprinted yet) stop the whole batch.
   const statuses = await tx
@@ -128,9 +151,23 @@ async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrinc
     .where('status', '=', from)
     .returning(['id', 'order_id', 'organisation_id'])
     .execute();
+  if (step === 'franked') await frank(tx, moved.map((m) => m.id));
   await mailpieceEvents(tx, deps, moved, `mailpiece.${step}`, principal.userId, { batch: Number(batch.number) });
-  const updated = await tx.updateTable('batches').set({ status: step, updated_at: deps.clock.now() }).where('id', '=', batchId).where('status', '=', batch.status).executeTakeFirst();
+  const now = deps.clock.now();
+  const extra =
+    step === 'franked'
+      ? { postage_cents: sql<number>`(SELECT coalesce(sum(m.postage_cents), 0) FROM mailpieces m JOIN batch_mailpieces bm ON bm.mailpiece_id = m.id WHERE bm.batch_id = ${batchId})` }
+      : step === 'deposited'
+        ? { deposit_slip: JSON.stringify({ ...batch.deposit_slip!, confirmed_at: now.toISOString(), confirmed_by: principal.userId }) }
+        : {};
+  const updated = await tx
+    .updateTable('batches')
+    .set({ status: step, updated_at: now, ...extra })
+    .where('id', '=', batchId)
+    .where('status', '=', batch.status)
+    .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', `${label} was scanned by someone else meanwhile.`);
+  if (step === 'franked') await deps.queue.enqueue(tx, depositSlipJob, { batch_id: batchId });
   await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: batchId, type: `batch.${step}`, detail: JSON.stringify({ mailpieces: moved.length }), actor_user_id: principal.userId, at: deps.clock.now() }).execute();
   const orders = await rollUp(tx, deps, principal.userId, moved.map((m) => m.order_id));
   return { kind: 'batch', id: batchId, label, step, moved: moved.length, orders };
@@ -156,6 +193,7 @@ async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPri
   if (!verdict.ok) throw refusal(mp.label, verdict, step);
   const moved = await tx.updateTable('mailpieces').set({ status: step, updated_at: deps.clock.now() }).where('id', '=', mp.id).where('status', '=', mp.status).executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', `${mp.label} was scanned by someone else meanwhile.`);
+  if (step === 'franked') await frank(tx, [mp.id]);
   await mailpieceEvents(tx, deps, [mp], `mailpiece.${step}`, principal.userId, { batch: Number(mp.batch_number), one_by_one: true });
   const orders = await rollUp(tx, deps, principal.userId, [mp.order_id]);
   return { kind: 'mailpiece', id: mp.id, label: mp.label, step, moved: 1, orders };

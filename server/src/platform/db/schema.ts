@@ -228,6 +228,7 @@ export interface MailpiecesTable {
   postage_step: string;
   carrier_sheet: boolean;
   tracking_number: ColumnType<string | null, string | null | undefined, string | null>;
+  postage_cents: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -263,6 +264,8 @@ export interface PrintFiles {
   /** The batch sheet (job ticket). */
   ticket: string;
   parts: PrintFilePart[];
+  /** Registered batches: the coupons (and AR cards) to print. */
+  labels?: string;
 }
 
 export interface BatchesTable {
@@ -276,8 +279,27 @@ export interface BatchesTable {
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   print_files: ColumnType<PrintFiles | null, string | null | undefined, string | null>;
   postage_cents: ColumnType<string | null, number | null | undefined, number | null>;
+  deposit_slip: ColumnType<DepositSlipRecord | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface DepositSlipRecord {
+  sha256: string;
+  prepared_at: string;
+  confirmed_at: string | null;
+  confirmed_by: string | null;
+}
+
+export interface RegisteredRangesTable {
+  id: string;
+  prefix: string;
+  first_serial: ColumnType<string, number, number>;
+  last_serial: ColumnType<string, number, number>;
+  next_serial: ColumnType<string, number, number>;
+  status: 'ready' | 'active' | 'used_up' | 'withdrawn';
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
 }
 
 export interface BatchMailpiecesTable {
@@ -320,6 +342,7 @@ export interface DB {
   batches: BatchesTable;
   batch_mailpieces: BatchMailpiecesTable;
   batch_events: BatchEventsTable;
+  registered_ranges: RegisteredRangesTable;
   pli_migrations: MigrationsTable;
 }
 
