@@ -25,6 +25,7 @@ import { outboxRoutes } from './modules/outbox/index.js';
 import { documentRoutes } from './modules/documents/index.js';
 import { orderRoutes, tariffRoutes } from './modules/orders/index.js';
 import { productionRoutes } from './modules/production/index.js';
+import { trackingRoutes } from './modules/tracking/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -144,6 +145,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(orderRoutes(container.orders));
   await app.register(tariffRoutes(container.orders));
   await app.register(productionRoutes(container.production));
+  await app.register(trackingRoutes({ db: container.db, onError: (err) => container.logger.error({ err }, 'tracking feed failed') }));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 
   const webDir = opts.webDir;

@@ -78,6 +78,7 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/production/registered-ranges': ['provider_admin'],
   'POST /api/v1/production/registered-ranges/:id/withdraw': ['provider_admin'],
   'GET /api/v1/orders/:id/deposit-slips': ALL,
+  'GET /api/v1/events/stream': ALL,
   'GET /api/v1/orders/:id/deposit-slips/:batch': ALL,
   'GET /api/v1/outbox/:id': ['provider_admin'],
 };

@@ -18,6 +18,10 @@ export const statements: string[] = [
   `ALTER TABLE orders ADD COLUMN decided_by text REFERENCES users(id)`,
   `ALTER TABLE orders ADD CONSTRAINT orders_refusal_has_reason CHECK (status <> 'refused' OR length(refusal_reason) > 0)`,
   `CREATE INDEX orders_status ON orders (status, id)`,
+  // The transaction that wrote each event: readers follow (tx, id) below the oldest transaction
+  // still running, so an event committed late is never skipped (tracking stream, webhooks).
+  `ALTER TABLE order_events ADD COLUMN tx bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint)`,
+  `CREATE INDEX order_events_tx ON order_events (tx, id)`,
 
   // One row: what the provider set for the floor (defaults are data, in domain/production).
   `CREATE TABLE floor_settings (

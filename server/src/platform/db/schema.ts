@@ -242,6 +242,8 @@ export interface OrderEventsTable {
   detail: ColumnType<Record<string, unknown>, string | undefined, never>;
   actor_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   at: Timestamp;
+  /** The writing transaction's id (set by the database). */
+  tx: ColumnType<string, never, never>;
 }
 
 export interface FloorSettingsTable {

@@ -1,0 +1,2 @@
+/** Tracking: the live event stream (and, next, webhooks) over the order event log. */
+export { trackingRoutes } from './tracking.routes.js';
