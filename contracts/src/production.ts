@@ -83,8 +83,11 @@ export const scanResult = z
   })
   .meta({ id: 'ScanResult' });
 
-export const reprintBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
-export const reprintResult = z.object({ mailpiece_id: z.string(), sheets: z.number().int(), url: z.string() });
+export const reprintBody = z.strictObject({
+  code: z.string().trim().min(1).max(200).meta({ description: 'the mailpiece: a sheet mark (B12M3S1/2) or its id (mp_…)' }),
+  reason: z.string().trim().min(3).max(500),
+});
+export const reprintResult = z.object({ mailpiece_id: z.string(), label: z.string(), sheets: z.number().int(), url: z.string() });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 15:30');
 export const floorSettingsSchema = z

@@ -71,7 +71,7 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/production/batches/:id': FLOOR,
   'GET /api/v1/production/batches/:id/files/:sha256': FLOOR,
   'POST /api/v1/production/scan': FLOOR,
-  'POST /api/v1/production/mailpieces/:id/reprint': FLOOR,
+  'POST /api/v1/production/reprint': FLOOR,
   'GET /api/v1/production/settings': FLOOR,
   'PUT /api/v1/production/settings': ['provider_admin'],
   'GET /api/v1/production/registered-ranges': FLOOR,

@@ -132,11 +132,11 @@ export function productionRoutes(deps: ProductionDeps): FastifyPluginAsyncZod {
     );
 
     app.post(
-      '/api/v1/production/mailpieces/:id/reprint',
-      { config: floor, schema: { tags, summary: 'Reprint a spoiled letter (recorded as an event)', params: z.object({ id: idOf('mp') }), body: reprintBody, response: { 200: reprintResult, ...problemResponses(400, 401, 403, 404, 409) } } },
+      '/api/v1/production/reprint',
+      { config: floor, schema: { tags, summary: 'Reprint a spoiled letter, found by its code (recorded as an event)', body: reprintBody, response: { 200: reprintResult, ...problemResponses(400, 401, 403, 404, 409) } } },
       async (request) => {
-        const r = await reprintMailpiece(deps, requirePrincipal(request), request.params.id, request.body.reason);
-        return { mailpiece_id: r.mailpieceId, sheets: r.sheets, url: r.url };
+        const r = await reprintMailpiece(deps, requirePrincipal(request), request.body.code, request.body.reason);
+        return { mailpiece_id: r.mailpieceId, label: r.label, sheets: r.sheets, url: r.url };
       },
     );
 

@@ -188,9 +188,10 @@ describe.each(backends())('production floor on %s', (kind) => {
     await post(`/api/v1/production/orders/${id}/accept`, operator);
     const [batch] = await buildAndPrint();
     const mp = (await order(id)).mailpieces[0].id;
-    const r = await post(`/api/v1/production/mailpieces/${mp}/reprint`, operator, { reason: 'Bourrage au module d’impression' });
+    expect((await post('/api/v1/production/reprint', operator, { code: batch!.id, reason: 'Bourrage' })).statusCode).toBe(400); // a batch is not a letter
+    const r = await post('/api/v1/production/reprint', operator, { code: `B${batch!.number}M1S2/2`, reason: 'Bourrage au module d’impression' });
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json()).toMatchObject({ mailpiece_id: mp, sheets: 2 });
+    expect(r.json()).toMatchObject({ mailpiece_id: mp, sheets: 2, label: `Mailpiece 1 of batch B${batch!.number}` });
     expect((await t.app.inject({ method: 'GET', url: r.json().url, headers: auth(operator) })).statusCode).toBe(200);
     const detail = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${batch!.id}`, headers: auth(operator) })).json();
     expect(detail.events.map((e: { type: string }) => e.type)).toContain('batch.reprint');

@@ -203,8 +203,11 @@ async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPri
  * A spoiled letter (a jam, a torn sheet) is printed again: a file of its sheets, with the same
  * marks, recorded as an event on the mailpiece and on its batch. Its status does not change.
  */
-export async function reprintMailpiece(deps: ProductionDeps, principal: UserPrincipal, mailpieceId: string, reason: string): Promise<{ mailpieceId: string; sheets: number; url: string }> {
+export async function reprintMailpiece(deps: ProductionDeps, principal: UserPrincipal, code: string, reason: string): Promise<{ mailpieceId: string; label: string; sheets: number; url: string }> {
   const input = await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const target = await resolve(tx, code);
+    if (target.kind !== 'mailpiece') throw new AppError('validation_failed', 'Scan the spoiled letter’s sheet mark (or give its mailpiece id), not a batch.', { errors: [{ field: 'code', message: 'not a mailpiece' }] });
+    const mailpieceId = target.id;
     const mp = await mailpieceInBatch(tx, mailpieceId);
     if (mp.status !== 'pending' && mp.status !== 'printed') throw new AppError('conflict', `${mp.label} is already ${mp.status}: only letters not yet inserted are reprinted.`);
     const row = await tx
@@ -248,5 +251,5 @@ export async function reprintMailpiece(deps: ProductionDeps, principal: UserPrin
     await mailpieceEvents(tx, deps, [mp], 'mailpiece.reprinted', principal.userId, { reason, sheets: part!.sheets });
     await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: mp.batch_id, type: 'batch.reprint', detail: JSON.stringify({ ...detail, position: mp.position }), actor_user_id: principal.userId, at: deps.clock.now() }).execute();
   });
-  return { mailpieceId: mp.id, sheets: part!.sheets, url: `/api/v1/production/batches/${mp.batch_id}/files/${stored.sha256}` };
+  return { mailpieceId: mp.id, label: mp.label, sheets: part!.sheets, url: `/api/v1/production/batches/${mp.batch_id}/files/${stored.sha256}` };
 }
