@@ -145,7 +145,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(orderRoutes(container.orders));
   await app.register(tariffRoutes(container.orders));
   await app.register(productionRoutes(container.production));
-  await app.register(trackingRoutes({ db: container.db, onError: (err) => container.logger.error({ err }, 'tracking feed failed') }));
+  await app.register(trackingRoutes({ db: container.db, webhooks: container.webhooks, onError: (err) => container.logger.error({ err }, 'tracking feed failed') }));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 
   const webDir = opts.webDir;

@@ -44,6 +44,7 @@ const envSchema = z.object({
   PLI_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   PLI_TRUST_PROXY: booleanish.default(false),
   PLI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PLI_WEBHOOKS_ALLOW_PRIVATE: booleanish.default(false),
   PLI_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
@@ -81,6 +82,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** When set, /metrics asks for it as a bearer token. */
   readonly metricsToken: string | undefined;
+  /** Webhooks may call http:// and private or loopback addresses (development and tests only). */
+  readonly webhooksAllowPrivate: boolean;
   /** Encrypts secrets at rest; else a key file in the data directory. */
   readonly secretKey: string | undefined;
   readonly logLevel: string;
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.PLI_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.PLI_TRUST_PROXY,
     metricsToken: e.PLI_METRICS_TOKEN,
+    webhooksAllowPrivate: e.PLI_WEBHOOKS_ALLOW_PRIVATE,
     secretKey: e.PLI_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
   });

@@ -17,6 +17,7 @@ import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
 import { depositSlipJob, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runIntake, type ProductionDeps } from './modules/production/index.js';
+import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
@@ -33,6 +34,7 @@ export interface Container {
   readonly documents: DocumentDeps;
   readonly orders: OrderDeps;
   readonly production: ProductionDeps;
+  readonly webhooks: WebhookDeps;
   /** Where people reach Pli: links in e-mails. */
   readonly publicUrl: string;
   readonly logger: Logger;
@@ -97,6 +99,12 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   queue.work(printFileJob, ({ batch_id }) => makePrintFile(production, batch_id));
   queue.work(depositSlipJob, ({ batch_id }) => prepareDepositSlip(production, batch_id));
 
+  const secretBox = createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey));
+  const webhooks: WebhookDeps = { db: database.db, clock, ids, secretBox, allowPrivate: config.webhooksAllowPrivate };
+  // Where the workers run: events fan out to webhooks, and due deliveries are sent, every second.
+  queue.every('webhooks.dispatch', 1000, async () => void (await dispatchEvents(webhooks)));
+  queue.every('webhooks.deliver', 1000, async () => void (await deliverDue(webhooks)));
+
   const db = database;
   return {
     config,
@@ -107,7 +115,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     mail,
     clock,
     ids,
-    secretBox: createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey)),
+    secretBox,
     documents,
     orders: {
       db: database.db,
@@ -119,6 +127,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
       afterSubmit: async (tx, order) => void (await queue.enqueue(tx, intakeJob, { order_id: order.id })),
     },
     production,
+    webhooks,
     publicUrl: config.publicUrl,
     logger,
     async close() {

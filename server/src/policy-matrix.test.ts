@@ -79,6 +79,11 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/production/registered-ranges/:id/withdraw': ['provider_admin'],
   'GET /api/v1/orders/:id/deposit-slips': ALL,
   'GET /api/v1/events/stream': ALL,
+  'POST /api/v1/webhooks': ['client_admin'],
+  'GET /api/v1/webhooks': ['client_admin'],
+  'DELETE /api/v1/webhooks/:id': ['client_admin'],
+  'GET /api/v1/webhooks/:id/deliveries': ['client_admin'],
+  'POST /api/v1/webhooks/:id/deliveries/:delivery/retry': ['client_admin'],
   'GET /api/v1/orders/:id/deposit-slips/:batch': ALL,
   'GET /api/v1/outbox/:id': ['provider_admin'],
 };

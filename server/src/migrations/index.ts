@@ -4,6 +4,7 @@ import * as m0003 from './0003-documents.js';
 import * as m0004 from './0004-orders.js';
 import * as m0005 from './0005-totp-replay.js';
 import * as m0006 from './0006-production.js';
+import * as m0007 from './0007-webhooks.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -13,4 +14,5 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0004-orders', statements: m0004.statements },
   { id: '0005-totp-replay', statements: m0005.statements },
   { id: '0006-production', statements: m0006.statements },
+  { id: '0007-webhooks', statements: m0007.statements },
 ];

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { isProviderRole } from '#domain/roles.js';
 import type { DB } from '../../platform/db/schema.js';
-import { inScope, systemScope } from '../../platform/db/scope.js';
+import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import type { UserPrincipal } from '../../platform/http/principal.js';
 
 /**
@@ -41,25 +41,28 @@ export interface EventFeed {
   close(): void;
 }
 
-type Cursor = { tx: string; id: string };
+export type Cursor = { tx: string; id: string };
 
 /** Events after the cursor written by transactions that have all finished, in commit-safe order. */
 export async function eventsAfter(db: Kysely<DB>, cursor: Cursor, limit: number): Promise<{ events: TrackingEvent[]; horizon: string }> {
-  return inScope(db, systemScope, async (tx) => {
-    const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(tx);
-    const horizon = rows[0]!.horizon;
-    const found = await tx
-      .selectFrom('order_events as e')
-      .innerJoin('orders as o', 'o.id', 'e.order_id')
-      .select(['e.id', 'e.tx', 'e.type', 'e.at', 'e.order_id', 'o.name as order_name', 'e.mailpiece_id', 'e.detail', 'e.organisation_id', 'o.created_by'])
-      .where(sql<boolean>`(e.tx, e.id) > (${cursor.tx}::bigint, ${cursor.id})`)
-      .where(sql<boolean>`e.tx < ${horizon}::bigint`)
-      .orderBy('e.tx')
-      .orderBy('e.id')
-      .limit(limit)
-      .execute();
-    return { events: found.map((r) => ({ ...r, tx: String(r.tx), at: new Date(r.at).toISOString(), detail: r.detail ?? {} })), horizon };
-  });
+  return inScope(db, systemScope, (tx) => eventsAfterIn(tx, cursor, limit));
+}
+
+/** The same, in the caller's (system-scope) transaction. */
+export async function eventsAfterIn(tx: Tx, cursor: Cursor, limit: number): Promise<{ events: TrackingEvent[]; horizon: string }> {
+  const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(tx);
+  const horizon = rows[0]!.horizon;
+  const found = await tx
+    .selectFrom('order_events as e')
+    .innerJoin('orders as o', 'o.id', 'e.order_id')
+    .select(['e.id', 'e.tx', 'e.type', 'e.at', 'e.order_id', 'o.name as order_name', 'e.mailpiece_id', 'e.detail', 'e.organisation_id', 'o.created_by'])
+    .where(sql<boolean>`(e.tx, e.id) > (${cursor.tx}::bigint, ${cursor.id})`)
+    .where(sql<boolean>`e.tx < ${horizon}::bigint`)
+    .orderBy('e.tx')
+    .orderBy('e.id')
+    .limit(limit)
+    .execute();
+  return { events: found.map((r) => ({ ...r, tx: String(r.tx), at: new Date(r.at).toISOString(), detail: r.detail ?? {} })), horizon };
 }
 
 export function createEventFeed(deps: { db: Kysely<DB>; pollMs?: number; onError?: (err: unknown) => void }): EventFeed {

@@ -6,11 +6,18 @@ import { anyUser, requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import type { DB } from '../../platform/db/schema.js';
 import { createEventFeed, type TrackingEvent } from './event-feed.js';
+import { presentEvent } from './present.js';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, retryDelivery, type WebhookDeps } from './webhooks.js';
+import { createWebhookBody, webhookCreated, webhookDelivery, webhookSchema } from '#contracts/tracking.js';
+import { idOf } from '#contracts/common.js';
+import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
+import type { Policy } from '../../platform/http/auth.js';
 
-/** What a subscriber receives: the event, never whose organisation or user it belongs to. */
-export const presentEvent = (e: TrackingEvent) => ({ id: e.id, type: e.type, at: e.at, order_id: e.order_id, order_name: e.order_name, mailpiece_id: e.mailpiece_id, detail: e.detail });
+/** Webhooks belong to a client organisation; its administrator manages them. */
+const webhookAdmin: Policy = (p) => p.role === 'client_admin';
 
-export function trackingRoutes(deps: { db: Kysely<DB>; onError?: (err: unknown) => void; pollMs?: number }): FastifyPluginAsyncZod {
+
+export function trackingRoutes(deps: { db: Kysely<DB>; webhooks: WebhookDeps; onError?: (err: unknown) => void; pollMs?: number }): FastifyPluginAsyncZod {
   return async (app) => {
     const feed = createEventFeed(deps);
     const open = new Set<ServerResponse>();
@@ -50,6 +57,63 @@ export function trackingRoutes(deps: { db: Kysely<DB>; onError?: (err: unknown) 
           unsubscribe();
           open.delete(res);
         });
+      },
+    );
+
+    const tags = ['webhooks'];
+    const params = z.object({ id: idOf('whk') });
+    const presentHook = (h: { id: string; url: string; events: string[]; status: string; created_at: Date }) => ({ id: h.id, url: h.url, events: h.events, status: h.status as 'active', created_at: isoTime(h.created_at) });
+
+    app.post(
+      '/api/v1/webhooks',
+      { config: { policy: webhookAdmin }, schema: { tags, summary: 'A new webhook; its signing secret is shown this once', body: createWebhookBody, response: { 201: webhookCreated, ...problemResponses(400, 401, 403, 422) } } },
+      async (request, reply) => {
+        const h = await createWebhook(deps.webhooks, requirePrincipal(request), request.body);
+        return reply.code(201).send({ ...presentHook(h), secret: h.secret });
+      },
+    );
+
+    app.get(
+      '/api/v1/webhooks',
+      { config: { policy: webhookAdmin }, schema: { tags, summary: 'The organisation’s webhooks', response: { 200: z.object({ data: z.array(webhookSchema) }), ...problemResponses(401, 403) } } },
+      async (request) => ({ data: (await listWebhooks(deps.webhooks, requirePrincipal(request))).map(presentHook) }),
+    );
+
+    app.delete(
+      '/api/v1/webhooks/:id',
+      { config: { policy: webhookAdmin }, schema: { tags, summary: 'Delete a webhook (pending deliveries stop)', params, response: { 204: z.null(), ...problemResponses(401, 403, 404) } } },
+      async (request, reply) => {
+        await deleteWebhook(deps.webhooks, requirePrincipal(request), request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/v1/webhooks/:id/deliveries',
+      { config: { policy: webhookAdmin }, schema: { tags, summary: 'The delivery log: every event sent, its attempts and answers (latest 100)', params, response: { 200: z.object({ data: z.array(webhookDelivery) }), ...problemResponses(401, 403, 404) } } },
+      async (request) => ({
+        data: (await listDeliveries(deps.webhooks, requirePrincipal(request), request.params.id)).map((d) => ({
+          id: d.id,
+          event_id: d.event_id,
+          event_type: d.event_type,
+          status: d.status,
+          attempts: d.attempts,
+          last_status_code: d.last_status_code,
+          last_error: d.last_error,
+          last_attempt_at: isoTimeOrNull(d.last_attempt_at),
+          next_attempt_at: d.status === 'pending' ? isoTime(d.next_attempt_at) : null,
+          delivered_at: isoTimeOrNull(d.delivered_at),
+          created_at: isoTime(d.created_at),
+        })),
+      }),
+    );
+
+    app.post(
+      '/api/v1/webhooks/:id/deliveries/:delivery/retry',
+      { config: { policy: webhookAdmin }, schema: { tags, summary: 'Send a delivery again now', params: params.extend({ delivery: idOf('dlv') }), response: { 202: z.null(), ...problemResponses(401, 403, 404, 409) } } },
+      async (request, reply) => {
+        await retryDelivery(deps.webhooks, requirePrincipal(request), request.params.id, request.params.delivery);
+        return reply.code(202).send(null);
       },
     );
   };

@@ -39,12 +39,16 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
       .insertInto('mailpieces')
       .values({ id: mp, organisation_id: org, order_id: order, number: 1, status: 'pending', recipient: '{}', first_page: 1, last_page: 1, sheets: 1, weight_mg: 1, postage_step: '20g', carrier_sheet: false, created_at: now, updated_at: now })
       .execute();
-    await tx.insertInto('order_events').values({ id: ids.next('evt'), organisation_id: org, order_id: order, mailpiece_id: mp, type: 'order.submitted', at: now }).execute();
+    const evt = ids.next('evt');
+    await tx.insertInto('order_events').values({ id: evt, organisation_id: org, order_id: order, mailpiece_id: mp, type: 'order.submitted', at: now }).execute();
+    const hook = ids.next('whk');
+    await tx.insertInto('webhooks').values({ id: hook, organisation_id: org, url: 'https://example.test/h', events: ['*'], secret_sealed: 'x', status: 'active', created_at: now }).execute();
+    await tx.insertInto('webhook_deliveries').values({ id: ids.next('dlv'), organisation_id: org, webhook_id: hook, event_id: evt, event_type: 'order.submitted', payload: '{}', status: 'pending', next_attempt_at: now, created_at: now }).execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;

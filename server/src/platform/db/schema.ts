@@ -319,6 +319,40 @@ export interface BatchEventsTable {
   at: Timestamp;
 }
 
+export interface WebhooksTable {
+  id: string;
+  organisation_id: string;
+  url: string;
+  events: ColumnType<string[], string[], string[]>;
+  secret_sealed: string;
+  status: 'active' | 'deleted';
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  organisation_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_status_code: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  last_attempt_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  delivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Timestamp;
+}
+
+export interface WebhookDispatchTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  tx: ColumnType<string, string, string>;
+  event_id: string;
+}
+
 export interface MigrationsTable {
   id: string;
   applied_at: Timestamp;
@@ -345,6 +379,9 @@ export interface DB {
   batch_mailpieces: BatchMailpiecesTable;
   batch_events: BatchEventsTable;
   registered_ranges: RegisteredRangesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_dispatch: WebhookDispatchTable;
   pli_migrations: MigrationsTable;
 }
 

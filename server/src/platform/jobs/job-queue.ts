@@ -45,6 +45,11 @@ export interface JobQueue {
   register(def: JobDefinition<any>): void;
   enqueue<P>(tx: Tx, def: JobDefinition<P>, payload: P, opts?: { singletonKey?: string; startAfter?: Date }): Promise<string | null>;
   work<P>(def: JobDefinition<P>, handler: JobHandler<P>): void;
+  /**
+   * A periodic task, run every `intervalMs` in the processes that work jobs (never two runs at
+   * once in one process; tasks coordinate across processes through the database).
+   */
+  every(name: string, intervalMs: number, task: () => Promise<void>): void;
   start(opts: { work: boolean }): Promise<void>;
   stop(): Promise<void>;
   /** Jobs of a queue not yet finished — for health and tests. */
@@ -74,6 +79,9 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
       : new PgBoss({ ...common, connectionString: database.connectionString!, max: 4, application_name: 'pli-jobs' });
   boss.on('error', (err) => opts.onError?.(err));
   let started = false;
+  const periodic: Array<{ name: string; intervalMs: number; task: () => Promise<void> }> = [];
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<void>>();
 
   return {
     register(def) {
@@ -102,6 +110,11 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
       handlers.set(def.name, handler);
     },
 
+    every(name, intervalMs, task) {
+      if (started) throw new Error(`periodic task ${name} added after start`);
+      periodic.push({ name, intervalMs, task });
+    },
+
     async start({ work }) {
       await boss.start();
       started = true;
@@ -114,6 +127,23 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
         });
       }
       if (!work) return;
+      for (const p of periodic) {
+        let busy = false;
+        const timer = setInterval(() => {
+          if (busy || !started) return;
+          busy = true;
+          const run = p
+            .task()
+            .catch((err: unknown) => opts.onError?.(err))
+            .finally(() => {
+              busy = false;
+              running.delete(run);
+            });
+          running.add(run);
+        }, p.intervalMs);
+        timer.unref();
+        timers.push(timer);
+      }
       for (const [name, handler] of handlers) {
         const def = definitions.get(name)!;
         await boss.work(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
@@ -129,6 +159,8 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
     async stop() {
       if (!started) return;
       started = false;
+      for (const t of timers.splice(0)) clearInterval(t);
+      await Promise.all(running);
       await boss.stop({ graceful: true, timeout: 5_000, close: true });
     },
 

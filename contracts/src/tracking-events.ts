@@ -1,0 +1,15 @@
+/** The event types a webhook can subscribe to, and the patterns that group them. */
+export const EVENT_TYPES_LIST = [
+  'order.submitted',
+  'order.accepted',
+  'order.refused',
+  'order.cancelled',
+  'order.in_production',
+  'order.completed',
+  'mailpiece.printed',
+  'mailpiece.inserted',
+  'mailpiece.franked',
+  'mailpiece.deposited',
+  'mailpiece.reprinted',
+] as const;
+export const EVENT_PATTERNS_LIST = ['*', 'order.*', 'mailpiece.*', ...EVENT_TYPES_LIST] as const;
