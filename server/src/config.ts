@@ -45,6 +45,9 @@ const envSchema = z.object({
   PLI_TRUST_PROXY: booleanish.default(false),
   PLI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PLI_WEBHOOKS_ALLOW_PRIVATE: booleanish.default(false),
+  PLI_BATCHING_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  PLI_FLOOR_SIMULATOR: booleanish.default(false),
+  PLI_FLOOR_SIMULATOR_STEP_SECONDS: z.coerce.number().min(0.5).max(3600).default(5),
   PLI_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
@@ -84,6 +87,10 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Webhooks may call http:// and private or loopback addresses (development and tests only). */
   readonly webhooksAllowPrivate: boolean;
+  /** How often accepted mailpieces go into batches and cut-offs are checked; 0 turns it off. */
+  readonly batchingIntervalSeconds: number;
+  /** A simulated operator drives the floor through the scanning use cases (demos and tests). */
+  readonly floorSimulator: { stepSeconds: number } | null;
   /** Encrypts secrets at rest; else a key file in the data directory. */
   readonly secretKey: string | undefined;
   readonly logLevel: string;
@@ -152,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.PLI_TRUST_PROXY,
     metricsToken: e.PLI_METRICS_TOKEN,
     webhooksAllowPrivate: e.PLI_WEBHOOKS_ALLOW_PRIVATE,
+    batchingIntervalSeconds: e.PLI_BATCHING_INTERVAL_SECONDS,
+    floorSimulator: e.PLI_FLOOR_SIMULATOR ? Object.freeze({ stepSeconds: e.PLI_FLOOR_SIMULATOR_STEP_SECONDS }) : null,
     secretKey: e.PLI_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
   });

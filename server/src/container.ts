@@ -16,9 +16,11 @@ import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
-import { depositSlipJob, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runIntake, type ProductionDeps } from './modules/production/index.js';
+import { depositSlipJob, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
 import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
+import { principalOfUser } from './modules/accounts/index.js';
+import { inScope, systemScope } from './platform/db/scope.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
 export interface Container {
@@ -98,6 +100,15 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   queue.work(intakeJob, ({ order_id }) => runIntake(production, order_id));
   queue.work(printFileJob, ({ batch_id }) => makePrintFile(production, batch_id));
   queue.work(depositSlipJob, ({ batch_id }) => prepareDepositSlip(production, batch_id));
+  if (config.batchingIntervalSeconds > 0) queue.every('production.batching', config.batchingIntervalSeconds * 1000, () => runBatching(production));
+  if (config.floorSimulator) {
+    const operator = async () => {
+      const user = await inScope(database.db, systemScope, (tx) => tx.selectFrom('users').select('id').where('role', '=', 'operator').where('status', '=', 'active').orderBy('created_at').executeTakeFirst());
+      if (!user) throw new Error('The floor simulator needs an active operator account (the demo seed has one).');
+      return principalOfUser(database.db, user.id);
+    };
+    queue.every('production.simulator', config.floorSimulator.stepSeconds * 1000, () => simulateFloor(production, operator, (msg) => logger.info({ simulator: msg }, 'floor simulator')));
+  }
 
   const secretBox = createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey));
   const webhooks: WebhookDeps = { db: database.db, clock, ids, secretBox, allowPrivate: config.webhooksAllowPrivate };

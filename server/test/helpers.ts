@@ -88,7 +88,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(kind);
   const dataDir = tempDir('data');
-  const config = loadConfig({ NODE_ENV: 'test', PLI_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PLI_DEMO_PASSWORD: DEMO_PASSWORD, ...opts.env });
+  // The floor's clock stays still unless a test turns it on: tests build batches themselves.
+  const config = loadConfig({ NODE_ENV: 'test', PLI_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PLI_DEMO_PASSWORD: DEMO_PASSWORD, PLI_BATCHING_INTERVAL_SECONDS: '0', ...opts.env });
   const container = await createContainer(config, createLogger('silent'), { ...opts.overrides, database: testDb.database });
   await seed(container, { demo: opts.seedDemo ?? true, demoPassword: DEMO_PASSWORD });
   await ensureStandardTariff(container);

@@ -27,6 +27,8 @@ export const statements: string[] = [
   `CREATE TABLE floor_settings (
      id boolean PRIMARY KEY DEFAULT true CHECK (id),
      settings jsonb NOT NULL,
+     -- The last cut-off at which open batches were closed ("2026-11-26 15:30", Paris time).
+     last_cutoff text,
      updated_by text REFERENCES users(id),
      updated_at timestamptz NOT NULL
    )`,

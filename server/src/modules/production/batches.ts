@@ -9,6 +9,7 @@ import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { defineJob } from '../../platform/jobs/job-queue.js';
 import type { ProductionDeps } from './deps.js';
 import { floorSettings } from './floor-settings.js';
+import { parisWallClock } from '../orders/index.js';
 import { jobTicketPdf } from './job-ticket.js';
 import { renderPrintParts, type PrintLetter } from './print-file.js';
 import { allocateNumbers } from './registered-ranges.js';
@@ -20,7 +21,7 @@ import { registeredLabelsPdf } from './registered-labels.js';
  * (at a cut-off, when full, or by an operator) enqueues its print file in the same transaction;
  * the job stores the file and only then moves the batch to `ready_to_print`, by compare-and-set.
  */
-export const printFileJob = defineJob({ name: 'production.print-file', schema: z.object({ batch_id: z.string() }), retryLimit: 5, retryDelaySeconds: 5, expireInSeconds: 1800 });
+export const printFileJob = defineJob({ name: 'production.print-file', schema: z.object({ batch_id: z.string() }), retryLimit: 10, retryDelaySeconds: 2, expireInSeconds: 3600, heartbeatSeconds: 10 });
 
 interface OrderOptions {
   color: 'bw' | 'color';
@@ -58,7 +59,7 @@ export interface BuildOutcome {
  * and enqueues their print files. One transaction, serialised by an advisory lock: a crash at any
  * point leaves either nothing or everything done.
  */
-export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | null, opts: { close: boolean }): Promise<BuildOutcome> {
+export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | null, opts: { close: boolean; cutoff?: string }): Promise<BuildOutcome> {
   const scope: Scope = actor ? scopeOf(actor) : systemScope;
   return inScope(deps.db, scope, async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('pli.production.batching'))`.execute(tx);
@@ -116,6 +117,13 @@ export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | 
         .execute();
       await batchEvent(tx, deps, batchId, 'batch.mailpieces_added', actorId, { count: a.mailpieces.length, sheets });
       touched.add(batchId);
+    }
+    if (opts.cutoff) {
+      await tx
+        .insertInto('floor_settings')
+        .values({ settings: '{}', last_cutoff: opts.cutoff, updated_at: now })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ last_cutoff: opts.cutoff! }))
+        .execute();
     }
     if (opts.close) {
       const still = await tx.selectFrom('batches').select('id').where('closed_at', 'is', null).where('mailpieces', '>', 0).execute();
@@ -313,4 +321,22 @@ export function printFilesOf(batch: { id: string; print_files: PrintFiles | null
 
 export function requireBatchPrinted(status: string): void {
   if (status === 'building') throw new AppError('conflict', 'This batch has no print file yet: close it and wait for its file.');
+}
+
+/**
+ * The floor's clock, run every few seconds where the workers run: accepted mailpieces go into
+ * their batches as they arrive (a full batch closes), and at each cut-off (Europe/Paris) every
+ * open batch closes. The cut-off is recorded with the batches, in their transaction: a crash
+ * before commit runs it again, after commit never twice.
+ */
+export async function runBatching(deps: ProductionDeps): Promise<void> {
+  const { settings, lastCutoff } = await inScope(deps.db, systemScope, async (tx) => ({
+    settings: await floorSettings(tx),
+    lastCutoff: (await tx.selectFrom('floor_settings').select('last_cutoff').executeTakeFirst())?.last_cutoff ?? null,
+  }));
+  const paris = parisWallClock(deps.clock.now());
+  const passed = settings.cutoffs.filter((c) => c <= paris.time).sort();
+  const cutoff = passed.length ? `${paris.date} ${passed[passed.length - 1]}` : null;
+  const due = cutoff !== null && (lastCutoff === null || cutoff > lastCutoff);
+  await buildBatches(deps, null, due ? { close: true, cutoff } : { close: false });
 }

@@ -1,6 +1,7 @@
 /** The production floor's public face. */
-export { buildBatches, makePrintFile, printFileJob } from './batches.js';
+export { buildBatches, makePrintFile, printFileJob, runBatching } from './batches.js';
 export type { ProductionDeps } from './deps.js';
 export { depositSlipJob, prepareDepositSlip } from './deposit-slip.js';
 export { intakeJob, runIntake } from './intake.js';
 export { productionRoutes } from './production.routes.js';
+export { simulateFloor } from './simulator.js';

@@ -249,6 +249,7 @@ export interface OrderEventsTable {
 export interface FloorSettingsTable {
   id: ColumnType<boolean, boolean | undefined, never>;
   settings: ColumnType<Record<string, unknown>, string, string>;
+  last_cutoff: ColumnType<string | null, string | null | undefined, string | null>;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: Timestamp;
 }

@@ -16,6 +16,11 @@ export interface JobDefinition<P> {
   readonly retryDelaySeconds: number;
   /** How long a job may stay active before it counts as abandoned (worker died) and is retried. */
   readonly expireInSeconds: number;
+  /**
+   * Long jobs: the worker proves it is alive every half of this (≥ 10 s); a job whose worker
+   * stopped proving it is retried then, instead of after expireInSeconds.
+   */
+  readonly heartbeatSeconds: number | null;
 }
 
 export function defineJob<P>(def: {
@@ -24,6 +29,7 @@ export function defineJob<P>(def: {
   retryLimit?: number;
   retryDelaySeconds?: number;
   expireInSeconds?: number;
+  heartbeatSeconds?: number;
 }): JobDefinition<P> {
   return {
     name: def.name,
@@ -31,6 +37,7 @@ export function defineJob<P>(def: {
     retryLimit: def.retryLimit ?? 5,
     retryDelaySeconds: def.retryDelaySeconds ?? 5,
     expireInSeconds: def.expireInSeconds ?? 300,
+    heartbeatSeconds: def.heartbeatSeconds ?? null,
   };
 }
 
@@ -124,6 +131,7 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
           retryDelay: def.retryDelaySeconds,
           retryBackoff: true,
           expireInSeconds: def.expireInSeconds,
+          ...(def.heartbeatSeconds ? { heartbeatSeconds: def.heartbeatSeconds } : {}),
         });
       }
       if (!work) return;
