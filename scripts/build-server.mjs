@@ -13,6 +13,7 @@ const ENTRIES = {
   'server/main-worker': 'server/src/main-worker.ts',
   'server/main-cli': 'server/src/cli/main-cli.ts',
   'bench/pli-server': 'server/bench/pli-server.ts',
+  'bench/batch-render': 'server/bench/batch-render.ts',
 };
 
 export async function buildServer() {

@@ -198,22 +198,14 @@ export async function makePrintFile(deps: ProductionDeps, batchId: string): Prom
       sheets: r.sheets,
     };
   });
-  const cache = new Map<string, Promise<PDFDocument>>();
-  const load = (sha: string) => {
-    let p = cache.get(sha);
-    if (!p) {
-      p = deps.storage.getBuffer(sha).then((b) => PDFDocument.load(b, { updateMetadata: false }));
-      cache.set(sha, p);
-    }
-    return p;
-  };
-  const parts = await renderPrintParts({ batchNumber: Number(batch.number), sides: attributes.sides, letters, partSheets: settings.printFilePartSheets, ...deps.zones }, load);
+  // Each part loads its own sources: memory stays bounded by a part, whatever the batch's size.
+  const load = async (sha: string) => PDFDocument.load(await deps.storage.getBuffer(sha), { updateMetadata: false });
   const stored: PrintFilePart[] = [];
-  for (const p of parts) {
+  const parts = await renderPrintParts({ batchNumber: Number(batch.number), sides: attributes.sides, letters, partSheets: settings.printFilePartSheets, ...deps.zones }, load, async (p) => {
     // Content-addressed and rendered the same every time: a run after a crash stores nothing new.
     const s = await deps.storage.put(Buffer.from(p.bytes));
     stored.push({ part: p.part, sha256: s.sha256, sheets: p.sheets, pages: p.pages });
-  }
+  });
   const orders = new Map<string, { organisation: string; name: string; id: string; mailpieces: number }>();
   for (const r of rows) {
     const o = orders.get(r.order_id) ?? { organisation: r.organisation, name: r.order_name, id: r.order_id, mailpieces: 0 };

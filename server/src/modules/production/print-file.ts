@@ -73,10 +73,20 @@ export function partsOf(letters: PrintLetter[], partSheets: number): PrintLetter
 
 type Loader = (sha256: string) => Promise<PDFDocument>;
 
-export async function renderPrintParts(batch: PrintBatch, load: Loader): Promise<PrintPart[]> {
+/**
+ * Renders the parts one after the other, handing each to `onPart` before the next begins: a
+ * batch of 10,000 letters never holds more than one part and its sources in memory.
+ */
+export async function renderPrintParts(batch: PrintBatch, load: Loader, onPart?: (part: PrintPart) => Promise<void>): Promise<PrintPart[]> {
   const out: PrintPart[] = [];
   const parts = partsOf(batch.letters, batch.partSheets);
-  for (let i = 0; i < parts.length; i++) out.push(await renderPart(batch, parts[i]!, i + 1, load));
+  for (let i = 0; i < parts.length; i++) {
+    const part = await renderPart(batch, parts[i]!, i + 1, load);
+    if (onPart) {
+      await onPart(part);
+      out.push({ ...part, bytes: new Uint8Array(0) });
+    } else out.push(part);
+  }
   return out;
 }
 
