@@ -13,3 +13,6 @@ export const EVENT_TYPES_LIST = [
   'mailpiece.reprinted',
 ] as const;
 export const EVENT_PATTERNS_LIST = ['*', 'order.*', 'mailpiece.*', ...EVENT_TYPES_LIST] as const;
+
+/** The order events a person may be told of by e-mail. */
+export const NOTIFIABLE_EVENTS = ['order.accepted', 'order.refused', 'order.in_production', 'order.completed'] as const;

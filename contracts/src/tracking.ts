@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_PATTERNS_LIST } from './tracking-events.js';
+import { EVENT_PATTERNS_LIST, NOTIFIABLE_EVENTS } from './tracking-events.js';
 import { idOf, timestamp } from './common.js';
 
 /** Webhooks (api.md): `POST /api/v1/webhooks {url, events}`, signed deliveries, a delivery log. */
@@ -35,3 +35,7 @@ export const webhookDelivery = z
     created_at: timestamp,
   })
   .meta({ id: 'WebhookDelivery' });
+
+export const notificationSettings = z
+  .strictObject({ events: z.array(z.enum(NOTIFIABLE_EVENTS)).max(NOTIFIABLE_EVENTS.length).meta({ description: 'events of your orders you are told of by e-mail' }) })
+  .meta({ id: 'NotificationSettings' });

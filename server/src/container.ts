@@ -111,7 +111,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   }
 
   const secretBox = createSecretBox(loadSecretBoxKey(config.dataDir, config.secretKey));
-  const webhooks: WebhookDeps = { db: database.db, clock, ids, secretBox, allowPrivate: config.webhooksAllowPrivate };
+  const webhooks: WebhookDeps = { db: database.db, clock, ids, secretBox, allowPrivate: config.webhooksAllowPrivate, mail, publicUrl: config.publicUrl };
   // Where the workers run: events fan out to webhooks, and due deliveries are sent, every second.
   queue.every('webhooks.dispatch', 1000, async () => void (await dispatchEvents(webhooks)));
   queue.every('webhooks.deliver', 1000, async () => void (await deliverDue(webhooks)));

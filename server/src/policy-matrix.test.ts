@@ -79,6 +79,8 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/production/registered-ranges/:id/withdraw': ['provider_admin'],
   'GET /api/v1/orders/:id/deposit-slips': ALL,
   'GET /api/v1/events/stream': ALL,
+  'GET /api/v1/me/notifications': ALL,
+  'PUT /api/v1/me/notifications': ALL,
   'POST /api/v1/webhooks': ['client_admin'],
   'GET /api/v1/webhooks': ['client_admin'],
   'DELETE /api/v1/webhooks/:id': ['client_admin'],

@@ -1,5 +1,5 @@
 /**
- * Webhooks (api.md): a client administrator's endpoints, and every delivery attempt of every
+ * Webhooks (api.md) and e-mail notifications: a client administrator's endpoints, and every delivery attempt of every
  * event to them (the delivery log they see). The dispatcher's position in the event log is one
  * row, moved in the transaction that creates the deliveries: each event fans out exactly once.
  */
@@ -48,9 +48,14 @@ export const statements: string[] = [
      tx bigint NOT NULL,
      event_id text NOT NULL
    )`,
+  // From here on: the events already written when this migration runs are not sent.
+  `INSERT INTO webhook_dispatch (tx, event_id) SELECT coalesce(max(tx), 0), chr(65535) FROM order_events`,
   `ALTER TABLE webhook_dispatch ENABLE ROW LEVEL SECURITY`,
   `ALTER TABLE webhook_dispatch FORCE ROW LEVEL SECURITY`,
   `CREATE POLICY webhook_dispatch_system ON webhook_dispatch FOR ALL USING (pli_scope() = 'system') WITH CHECK (pli_scope() = 'system')`,
+
+  // Which of their orders' events each person is told of by e-mail (their choice, in the profile).
+  `ALTER TABLE users ADD COLUMN notify_events text[] NOT NULL DEFAULT '{order.accepted,order.refused,order.completed}'`,
 
   `GRANT SELECT, INSERT, UPDATE ON webhooks TO pli_app`,
   `GRANT SELECT, INSERT, UPDATE ON webhook_deliveries TO pli_app`,

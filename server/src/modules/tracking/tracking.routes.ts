@@ -7,8 +7,8 @@ import { problemResponses } from '../../platform/http/openapi.js';
 import type { DB } from '../../platform/db/schema.js';
 import { createEventFeed, type TrackingEvent } from './event-feed.js';
 import { presentEvent } from './present.js';
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, retryDelivery, type WebhookDeps } from './webhooks.js';
-import { createWebhookBody, webhookCreated, webhookDelivery, webhookSchema } from '#contracts/tracking.js';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, notificationSettings, retryDelivery, setNotificationSettings, type WebhookDeps } from './webhooks.js';
+import { createWebhookBody, notificationSettings as notificationSettingsSchema, webhookCreated, webhookDelivery, webhookSchema } from '#contracts/tracking.js';
 import { idOf } from '#contracts/common.js';
 import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
 import type { Policy } from '../../platform/http/auth.js';
@@ -58,6 +58,18 @@ export function trackingRoutes(deps: { db: Kysely<DB>; webhooks: WebhookDeps; on
           open.delete(res);
         });
       },
+    );
+
+    app.get(
+      '/api/v1/me/notifications',
+      { config: { policy: anyUser }, schema: { tags: ['tracking'], summary: 'Which of your orders’ events you are told of by e-mail', response: { 200: notificationSettingsSchema, ...problemResponses(401) } } },
+      async (request) => ({ events: (await notificationSettings(deps.webhooks, requirePrincipal(request))) as never }),
+    );
+
+    app.put(
+      '/api/v1/me/notifications',
+      { config: { policy: anyUser }, schema: { tags: ['tracking'], summary: 'Choose the events of your orders you are told of by e-mail', body: notificationSettingsSchema, response: { 200: notificationSettingsSchema, ...problemResponses(400, 401) } } },
+      async (request) => ({ events: (await setNotificationSettings(deps.webhooks, requirePrincipal(request), request.body.events)) as never }),
     );
 
     const tags = ['webhooks'];

@@ -13,7 +13,9 @@ import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { eventsAfterIn, type TrackingEvent } from './event-feed.js';
+import { notify } from './notifications.js';
 import { presentEvent } from './present.js';
+import type { MailService } from '../../platform/mail/outbox.js';
 
 /**
  * Webhooks (api.md): the same events as the live stream, POSTed to a client's endpoint, signed
@@ -30,6 +32,9 @@ export interface WebhookDeps {
   /** http:// and private addresses allowed (development and tests only). */
   allowPrivate: boolean;
   timeoutMs?: number;
+  /** E-mail notifications go out through the outbox, from the same dispatcher. */
+  mail: MailService;
+  publicUrl: string;
 }
 
 /** Seconds before attempt n+1 (after n failed attempts); past the last, the delivery has failed. */
@@ -141,18 +146,16 @@ export async function retryDelivery(deps: WebhookDeps, principal: UserPrincipal,
   await inScope(deps.db, systemScope, (tx) => tx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: deps.clock.now() }).where('id', '=', deliveryId).execute());
 }
 
-/** Fans new events out to the matching webhooks, once each. One dispatcher at a time. */
+/**
+ * Fans new events out to the matching webhooks and to the e-mail notifications people chose,
+ * once each. One dispatcher at a time.
+ */
 export async function dispatchEvents(deps: WebhookDeps): Promise<number> {
   return inScope(deps.db, systemScope, async (tx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('pli.webhooks.dispatch')) AS locked`.execute(tx);
     if (!rows[0]?.locked) return 0;
     let cursor = await tx.selectFrom('webhook_dispatch').select(['tx', 'event_id']).executeTakeFirst();
-    if (!cursor) {
-      // The first run starts from now: webhooks receive what happens after they exist.
-      const { horizon } = await eventsAfterIn(tx, { tx: '9223372036854775806', id: '' }, 1);
-      cursor = { tx: String(BigInt(horizon) - 1n), event_id: '\uffff' };
-      await tx.insertInto('webhook_dispatch').values({ tx: cursor.tx, event_id: cursor.event_id }).execute();
-    }
+    if (!cursor) throw new Error('webhook_dispatch has no row (migration 0007 writes it)');
     const { events } = await eventsAfterIn(tx, { tx: String(cursor.tx), id: cursor.event_id }, 500);
     if (events.length === 0) return 0;
     const hooks = new Map<string, Array<{ id: string; events: string[] }>>();
@@ -164,6 +167,7 @@ export async function dispatchEvents(deps: WebhookDeps): Promise<number> {
         own = await tx.selectFrom('webhooks').select(['id', 'events']).where('organisation_id', '=', e.organisation_id).where('status', '=', 'active').execute();
         hooks.set(e.organisation_id, own);
       }
+      await notify(tx, deps, e);
       const rows = own
         .filter((h) => matches(h.events, e.type))
         .map((h) => ({ id: deps.ids.next('dlv'), organisation_id: e.organisation_id, webhook_id: h.id, event_id: e.id, event_type: e.type, payload: JSON.stringify(presentEvent(e as TrackingEvent)), status: 'pending' as const, next_attempt_at: now, created_at: now }));
@@ -274,4 +278,14 @@ export async function deliverDue(deps: WebhookDeps, limit = 10): Promise<number>
     }),
   );
   return claimed.length;
+}
+
+export async function notificationSettings(deps: WebhookDeps, principal: UserPrincipal): Promise<string[]> {
+  return inScope(deps.db, systemScope, async (tx) => [...(await tx.selectFrom('users').select('notify_events').where('id', '=', principal.userId).executeTakeFirstOrThrow()).notify_events].sort());
+}
+
+export async function setNotificationSettings(deps: WebhookDeps, principal: UserPrincipal, events: string[]): Promise<string[]> {
+  const chosen = [...new Set(events)].sort();
+  await inScope(deps.db, systemScope, (tx) => tx.updateTable('users').set({ notify_events: chosen }).where('id', '=', principal.userId).execute());
+  return chosen;
 }

@@ -43,6 +43,7 @@ export interface UsersTable {
   status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
   password_hash: ColumnType<string | null, string | null | undefined, string | null>;
   locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>;
+  notify_events: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   /** Encrypted with the data directory's secret box (platform/crypto/secret-box.ts). */
   totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
