@@ -154,7 +154,7 @@ export async function dispatchEvents(deps: WebhookDeps): Promise<number> {
   return inScope(deps.db, systemScope, async (tx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('pli.webhooks.dispatch')) AS locked`.execute(tx);
     if (!rows[0]?.locked) return 0;
-    let cursor = await tx.selectFrom('webhook_dispatch').select(['tx', 'event_id']).executeTakeFirst();
+    const cursor = await tx.selectFrom('webhook_dispatch').select(['tx', 'event_id']).executeTakeFirst();
     if (!cursor) throw new Error('webhook_dispatch has no row (migration 0007 writes it)');
     const { events } = await eventsAfterIn(tx, { tx: String(cursor.tx), id: cursor.event_id }, 500);
     if (events.length === 0) return 0;
