@@ -78,6 +78,7 @@ test('the provider administrator schedules a new standard tariff from tomorrow',
       await see(page.getByRole('heading', { level: 2, name: 'Versions du tarif standard' }));
       const versions = page.getByRole('table', { name: 'Versions du tarif, de la plus récente à la plus ancienne' });
       const inForce = versions.locator('tbody tr').filter({ hasText: 'En vigueur' });
+      await see(inForce); // the section's heading shows before its list is read
       assert.equal(await inForce.count(), 1, 'one version in force');
       assert.equal(await inForce.getByRole('button').getAttribute('aria-current'), 'true', 'the version in force is the one shown');
       await see(main.getByRole('heading', { level: 2, name: /^Tarif applicable à partir du / }));

@@ -30,6 +30,8 @@ const OrderPage = lazy(() => import('../features/orders/OrderPage').then((m) => 
 const NewOrderPage = lazy(() => import('../features/orders/OrderPage').then((m) => ({ default: m.NewOrderPage })));
 // Tariffs (the provider administrator's price lists) likewise.
 const TariffsPage = lazy(() => import('../features/tariffs/TariffsPage').then((m) => ({ default: m.TariffsPage })));
+// The production floor (operators and provider administrators) likewise.
+const ProductionPage = lazy(() => import('../features/production/ProductionPage').then((m) => ({ default: m.ProductionPage })));
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -81,7 +83,7 @@ export function App() {
               <Route path="clients/new" element={<MenuPage to="/clients"><NewClientPage /></MenuPage>} />
               <Route path="clients/:id" element={<MenuPage to="/clients"><ClientDetailPage /></MenuPage>} />
               <Route path="tariffs" element={<MenuPage to="/tariffs"><TariffsPage /></MenuPage>} />
-              <Route path="production" element={<MenuPage to="/production"><ComingSoonPage feature="production" /></MenuPage>} />
+              <Route path="production" element={<MenuPage to="/production"><ProductionPage /></MenuPage>} />
               <Route path="returns" element={<MenuPage to="/returns"><ComingSoonPage feature="returns" /></MenuPage>} />
               <Route path="support-desk" element={<MenuPage to="/support-desk"><ComingSoonPage feature="supportDesk" /></MenuPage>} />
               <Route path="outbox" element={<MenuPage to="/outbox"><OutboxPage /></MenuPage>} />

@@ -7,7 +7,6 @@ const TEXT = {
   tracking: { title: 'nav.tracking', body: 'comingSoon.tracking' },
   archive: { title: 'nav.archive', body: 'comingSoon.archive' },
   support: { title: 'nav.support', body: 'comingSoon.support' },
-  production: { title: 'nav.production', body: 'comingSoon.production' },
   returns: { title: 'nav.returns', body: 'comingSoon.returns' },
   supportDesk: { title: 'nav.supportDesk', body: 'comingSoon.supportDesk' },
 } as const;

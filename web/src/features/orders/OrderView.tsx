@@ -1,22 +1,95 @@
-import { Alert, Anchor, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime, formatDay } from '../../lib/format';
-import { purchaseOrderUrl, useCancelOrder, useDocuments, type DocumentDto, type OrderDto } from './api';
+import { purchaseOrderUrl, useCancelOrder, useDepositSlips, useDocuments, useLiveOrder, type DocumentDto, type OrderDto } from './api';
 import { ORDER_STATUS } from './labels';
 import { LettersTable, OrderSummary } from './OrderDetails';
+import classes from './Orders.module.css';
 import { QuoteTable } from './QuoteTable';
 
-/** A refusal reason, when the server gives one (M-1.2); the contract does not name the field yet. */
+/** A refusal reason, when the provider gave one (M-1.2). */
 function refusalReason(order: OrderDto): string | null {
-  const extra = order as OrderDto & { refusal_reason?: unknown; refused_reason?: unknown };
-  const reason = extra.refusal_reason ?? extra.refused_reason;
+  const reason = order.refusal_reason;
   return typeof reason === 'string' && reason.trim() !== '' ? reason : null;
+}
+
+// The road of a sent order, step by step (a refused or withdrawn order leaves it).
+const PROGRESS = [
+  { status: 'submitted', label: 'orders.progress.submitted' },
+  { status: 'accepted', label: 'orders.progress.accepted' },
+  { status: 'in_production', label: 'orders.progress.in_production' },
+  { status: 'completed', label: 'orders.progress.completed' },
+] as const;
+
+/** Where the order is on its road: steps done, the current one, those to come. */
+function OrderProgress({ order }: { order: OrderDto }) {
+  const { t, i18n } = useTranslation();
+  const current = PROGRESS.findIndex((p) => p.status === order.status);
+  if (current < 0) return null;
+  const when = (index: number): string | null => {
+    if (index === 0 && order.submitted_at) return formatDateTime(order.submitted_at, i18n.language);
+    if (index === 1 && order.accepted_at) return formatDateTime(order.accepted_at, i18n.language);
+    return null;
+  };
+  return (
+    <ol className={classes.progress} aria-label={t('orders.progress.label')}>
+      {PROGRESS.map((p, index) => {
+        // The last step, once reached, is done rather than in progress.
+        const state = index < current || (index === current && p.status === 'completed') ? 'done' : index === current ? 'current' : 'todo';
+        const date = when(index);
+        return (
+          <li key={p.status} data-state={state} aria-current={index === current ? 'step' : undefined}>
+            <span className={classes.progressDot} aria-hidden />
+            <span>
+              <Text span fw={state === 'current' ? 700 : 500} c={state === 'todo' ? 'dimmed' : undefined}>
+                {t(p.label)}
+              </Text>
+              {date && (
+                <Text span size="xs" c="dimmed" display="block">
+                  {date}
+                </Text>
+              )}
+              {state !== 'todo' && <VisuallyHidden>{state === 'done' ? t('orders.progress.done') : t('orders.progress.current')}</VisuallyHidden>}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The deposit slips of the batches this order's letters went out in, once deposited. */
+function DepositSlips({ order }: { order: OrderDto }) {
+  const { t, i18n } = useTranslation();
+  const slips = useDepositSlips(order.id, order.status === 'in_production' || order.status === 'completed');
+  if (slips.isError) return <ErrorAlert error={slips.error} />;
+  const list = slips.data ?? [];
+  if (list.length === 0) return null;
+  return (
+    <Section title={t('orders.view.depositSlips')} lead={t('orders.view.depositSlipsLead')}>
+      <List spacing="xs">
+        {list.map((slip) => (
+          <List.Item key={slip.url}>
+            <Anchor href={slip.url} target="_blank" rel="noopener">
+              {slip.deposited_at
+                ? t('orders.view.depositSlip', { batch: `B${slip.batch_number}`, date: formatDateTime(slip.deposited_at, i18n.language) })
+                : t('orders.view.depositSlipUndated', { batch: `B${slip.batch_number}` })}
+            </Anchor>{' '}
+            <Text span size="sm" c="dimmed">
+              {t('orders.view.depositSlipLetters', { count: slip.mailpieces })}
+            </Text>
+          </List.Item>
+        ))}
+      </List>
+    </Section>
+  );
 }
 
 /**
@@ -32,6 +105,8 @@ export function OrderView({ order }: { order: OrderDto }) {
   for (const q of docs) if (q.data) documents.set(q.data.id, q.data);
   const status = ORDER_STATUS[order.status];
   const reason = order.status === 'refused' ? refusalReason(order) : null;
+  // Refused and withdrawn orders are over: nothing more will happen to them.
+  const live = useLiveOrder(order.id, order.status !== 'refused' && order.status !== 'cancelled');
 
   return (
     <Page
@@ -43,12 +118,29 @@ export function OrderView({ order }: { order: OrderDto }) {
       }
     >
       <Group gap="xs" mt={-8}>
-        <StatusBadge color={status.color}>{t(status.label)}</StatusBadge>
+        <span data-testid="order-status">
+          <StatusBadge color={status.color}>{t(status.label)}</StatusBadge>
+        </span>
         {order.submitted_at && <Text c="dimmed">{t('orders.view.submittedAt', { date: formatDateTime(order.submitted_at, i18n.language) })}</Text>}
+        {live.connected && (
+          <Text span size="xs" c="green.8" className={classes.live} title={t('orders.view.liveHint')}>
+            {t('orders.view.live')}
+          </Text>
+        )}
       </Group>
+      <OrderProgress order={order} />
       {order.status === 'refused' && (
-        <Alert color="red" variant="light" title={t('orders.view.refusedTitle')} role="alert">
-          {reason ? t('orders.view.refusedReason', { reason }) : t('orders.view.refusedBody')}
+        <Alert color="red" variant="filled" title={t('orders.view.refusedTitle')} role="alert">
+          {reason ? (
+            <Stack gap={4}>
+              <Text fw={700} size="lg">
+                {t('orders.view.refusedReasonLabel')} {reason}
+              </Text>
+              <Text size="sm">{t('orders.view.refusedNothing')}</Text>
+            </Stack>
+          ) : (
+            t('orders.view.refusedBody')
+          )}
         </Alert>
       )}
       {order.status === 'cancelled' && (
@@ -69,9 +161,9 @@ export function OrderView({ order }: { order: OrderDto }) {
         </Alert>
       )}
       {(order.status === 'accepted' || order.status === 'in_production' || order.status === 'completed') && (
-        <Text size="sm" c="dimmed">
-          {t('orders.view.firm')}
-        </Text>
+        <Alert color="teal" variant="light" title={order.status === 'completed' ? t('orders.view.completedTitle') : t('orders.view.firmTitle')}>
+          {order.status === 'completed' ? t('orders.view.completedBody') : t('orders.view.firm')}
+        </Alert>
       )}
 
       <Group gap="sm">
@@ -97,8 +189,10 @@ export function OrderView({ order }: { order: OrderDto }) {
         )}
       </Section>
 
+      <DepositSlips order={order} />
+
       <ConfirmDialog
-        opened={confirming}
+        opened={confirming && order.status === 'submitted'}
         title={t('orders.view.withdrawTitle')}
         confirmLabel={t('orders.view.withdrawConfirm')}
         danger

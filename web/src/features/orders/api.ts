@@ -2,11 +2,14 @@
 // contracts/src/documents.ts, read and written through TanStack Query.
 import type { DocumentDto } from '#contracts/documents.js';
 import type { createOrderBody, orderListItem, OrderDto, paperOptions, recipientSchema, splitSchema, updateOrderBody } from '#contracts/orders.js';
+import type { depositSlipItem } from '#contracts/production.js';
 import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef } from 'react';
 import type { z } from 'zod';
 import { http } from '../../lib/http';
 import { useCursorList } from '../../lib/pages';
 import { uploadFile, type UploadOptions } from '../../lib/upload';
+import { useEventStream } from '../../lib/use-event-stream';
 
 export type { DocumentDto, OrderDto };
 export type OrderListItem = z.infer<typeof orderListItem>;
@@ -19,6 +22,7 @@ export type UpdateOrderInput = z.input<typeof updateOrderBody>;
 export type Quote = NonNullable<OrderDto['quote']>;
 export type Mailpiece = OrderDto['mailpieces'][number];
 export type OrderProblem = OrderDto['problems'][number];
+export type DepositSlip = z.infer<typeof depositSlipItem>;
 
 /** The list's filters: the status words of the API, or every order. */
 export type OrderFilter = 'draft' | 'submitted' | 'all';
@@ -26,6 +30,8 @@ export type OrderFilter = 'draft' | 'submitted' | 'all';
 export const ordersKey = ['orders'] as const;
 export const orderKey = (id: string) => ['order', id] as const;
 export const documentKey = (id: string) => ['document', id] as const;
+/** Under the order's key: reading the order again reads its deposit slips again too. */
+export const depositSlipsKey = (id: string) => ['order', id, 'deposit-slips'] as const;
 
 const IN_PROGRESS: readonly OrderStatus[] = ['submitted', 'accepted', 'in_production'];
 
@@ -117,6 +123,50 @@ export function useCancelOrder(id: string) {
       ]);
     },
   });
+}
+
+/** The deposit slips of the batches this order's letters were deposited in (none before the first deposit). */
+export function useDepositSlips(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: depositSlipsKey(id),
+    queryFn: ({ signal }) => http.get<{ data: DepositSlip[] }>(`${orderPath(id)}/deposit-slips`, { signal }),
+    select: (answer) => answer.data,
+    enabled,
+    staleTime: 0,
+  });
+}
+
+/** A batch of events (a whole batch scanned) is read as one: the order is read again this long after the first. */
+const LIVE_GATHER_MS = 200;
+
+/**
+ * Keeps an order's page live: each event about this order (accepted, a mailpiece printed,
+ * deposited…) reads the order and its deposit slips again, so statuses change without a
+ * reload. At each (re)connection the order is read again too, for what happened meanwhile.
+ */
+export function useLiveOrder(id: string, enabled: boolean): { connected: boolean } {
+  const queryClient = useQueryClient();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refresh = useCallback(() => {
+    if (timer.current !== null) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void queryClient.invalidateQueries({ queryKey: orderKey(id) });
+    }, LIVE_GATHER_MS);
+  }, [queryClient, id]);
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+    },
+    [],
+  );
+  return useEventStream(
+    (event) => {
+      if (event.order_id === id) refresh();
+    },
+    { enabled, onOpen: refresh },
+  );
 }
 
 export function purchaseOrderUrl(id: string): string {

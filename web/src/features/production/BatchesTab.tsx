@@ -1,0 +1,105 @@
+import { Alert, Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { ListTable } from '../../components/ListTable';
+import { formatEuros } from '../tariffs/money';
+import { useBatches, useBuildBatches, type BuildResult } from './api';
+import { BatchDrawer } from './BatchDrawer';
+import { BatchState } from './BatchState';
+import { attributesText, batchCode } from './labels';
+import classes from './Production.module.css';
+
+function buildSummary(t: TFunction, result: BuildResult): string {
+  if (result.assigned === 0 && result.batches.length === 0) return t('production.batches.builtNothing');
+  const codes = result.batches.map(batchCode).join(', ');
+  if (result.assigned === 0) return t('production.batches.closedOnly', { count: result.batches.length, batches: codes });
+  return t('production.batches.built', { count: result.assigned, batches: codes });
+}
+
+/** The print batches, newest first; "build now" puts the accepted mailpieces in batches and closes them. */
+export function BatchesTab() {
+  const { t, i18n } = useTranslation();
+  const batches = useBatches();
+  const build = useBuildBatches();
+  const [params, setParams] = useSearchParams();
+  const [summary, setSummary] = useState<string | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const list = batches.data ?? [];
+  const openId = params.get('batch');
+
+  useEffect(() => {
+    if (summary) summaryRef.current?.focus();
+  }, [summary]);
+
+  const open = (id: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (id) next.set('batch', id);
+        else next.delete('batch');
+        return next;
+      },
+      { replace: id === null },
+    );
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start">
+        <Text c="dimmed" maw={640}>
+          {t('production.batches.lead')}
+        </Text>
+        <Button
+          onClick={() => {
+            setSummary(null);
+            build.mutate(undefined, { onSuccess: (result) => setSummary(buildSummary(t, result)) });
+          }}
+          loading={build.isPending}
+        >
+          {t('production.batches.build')}
+        </Button>
+      </Group>
+      {summary && (
+        <Alert ref={summaryRef} tabIndex={-1} color="green" variant="light" role="status" withCloseButton onClose={() => setSummary(null)} closeButtonLabel={t('common.close')}>
+          {summary}
+        </Alert>
+      )}
+      <ErrorAlert error={build.error} title={t('production.batches.buildFailed')} />
+      <ListTable
+        state={batches}
+        isEmpty={list.length === 0}
+        empty={t('production.batches.empty')}
+        minWidth={900}
+        caption={t('production.batches.caption')}
+        columns={[
+          { label: t('production.batches.columns.number') },
+          { label: t('production.batches.columns.status') },
+          { label: t('production.batches.columns.attributes') },
+          { label: t('production.batches.columns.mailpieces'), className: classes.number },
+          { label: t('production.batches.columns.sheets'), className: classes.number },
+          { label: t('production.batches.columns.postage'), className: classes.number },
+        ]}
+      >
+        {list.map((batch) => (
+          <Table.Tr key={batch.id} data-batch={batchCode(batch)} data-status={batch.status}>
+            <Table.Th scope="row">
+              <Anchor component="button" type="button" fw={600} onClick={() => open(batch.id)} aria-label={t('production.batches.openOne', { batch: batchCode(batch) })}>
+                {batchCode(batch)}
+              </Anchor>
+            </Table.Th>
+            <Table.Td>
+              <BatchState batch={batch} />
+            </Table.Td>
+            <Table.Td>{attributesText(t, batch.attributes)}</Table.Td>
+            <Table.Td className={classes.number}>{batch.mailpieces}</Table.Td>
+            <Table.Td className={classes.number}>{batch.sheets}</Table.Td>
+            <Table.Td className={classes.number}>{batch.postage_cents === null ? '—' : formatEuros(batch.postage_cents, i18n.language)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </ListTable>
+      <BatchDrawer id={openId} onClose={() => open(null)} />
+    </Stack>
+  );
+}
