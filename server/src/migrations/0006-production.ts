@@ -67,6 +67,17 @@ export const statements: string[] = [
    )`,
   ...staffOnly('batch_mailpieces', 'INSERT'),
 
+  // The sheets of a mailpiece scanned as printed one by one: it is printed when all of them are.
+  `CREATE TABLE printed_sheets (
+     mailpiece_id text NOT NULL REFERENCES mailpieces(id),
+     sheet integer NOT NULL CHECK (sheet >= 1),
+     scanned_by text REFERENCES users(id),
+     at timestamptz NOT NULL,
+     PRIMARY KEY (mailpiece_id, sheet)
+   )`,
+  ...staffOnly('printed_sheets', 'INSERT'),
+  `GRANT SELECT, INSERT ON printed_sheets TO pli_app`,
+
   // Append-only: every status change of a batch (who, when, what), written with the change.
   `CREATE TABLE batch_events (
      id text PRIMARY KEY,

@@ -171,13 +171,18 @@ describe.each(backends())('production floor on %s', (kind) => {
     expect((await scan('B999999', 'printed')).statusCode).toBe(404);
   });
 
-  it('two operators scanning the same mailpiece: one wins, the other is told', async () => {
+  it('a letter is printed when all its sheets are; two operators scanning it at once: one wins, the other is told', async () => {
     const id = await submittedOrder();
     await post(`/api/v1/production/orders/${id}/accept`, operator);
     const [batch] = await buildAndPrint();
     const mp = (await order(id)).mailpieces[0].id;
     const second = await apiKeyFor(t, 'admin@pli.test');
-    const results = await Promise.all([scan(mp, 'printed'), scan(mp, 'printed', second)]);
+    // Sheet by sheet: printed once both sheets of the letter are seen; a sheet twice is refused.
+    const first = await scan(`B${batch!.number}M1S1/2`, 'printed');
+    expect(first.json()).toMatchObject({ moved: 0, label: expect.stringContaining('1 to go') });
+    expect((await scan(`B${batch!.number}M1S1/2`, 'printed')).json().detail).toContain('already scanned');
+    expect((await order(id)).mailpieces[0].status).toBe('pending');
+    const results = await Promise.all([scan(`B${batch!.number}M1S2/2`, 'printed'), scan(mp, 'printed', second)]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     expect(results.find((r) => r.statusCode === 409)!.json().detail).toMatch(/already printed|scanned by someone else/);
     expect(batch!.status).toBe('ready_to_print');

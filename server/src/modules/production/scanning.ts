@@ -114,7 +114,8 @@ async function mailpieceEvents(tx: Tx, deps: ProductionDeps, rows: Array<{ id: s
 export async function scan(deps: ProductionDeps, principal: UserPrincipal, input: { code: string; step: FloorStep }): Promise<ScanOutcome> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const target = await resolve(tx, input.code);
-    return target.kind === 'batch' ? scanWholeBatch(tx, deps, principal, target.id, input.step) : scanOneMailpiece(tx, deps, principal, target.id, input.step);
+    if (target.kind === 'batch') return scanWholeBatch(tx, deps, principal, target.id, input.step);
+    return scanOneMailpiece(tx, deps, principal, target.id, input.step, target.sheet);
   });
 }
 
@@ -187,10 +188,20 @@ async function mailpieceInBatch(tx: Tx, mailpieceId: string) {
   return { ...row, label, batch_id: row.batch_id };
 }
 
-async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, mailpieceId: string, step: FloorStep): Promise<ScanOutcome> {
+async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, mailpieceId: string, step: FloorStep, sheet?: { n: number; of: number }): Promise<ScanOutcome> {
   const mp = await mailpieceInBatch(tx, mailpieceId);
   const verdict = scanMailpiece(mp.status as MailpieceStatus, step);
   if (!verdict.ok) throw refusal(mp.label, verdict, step);
+  // Printed sheet by sheet: the mailpiece is printed once every one of its sheets has been seen.
+  if (step === 'printed' && sheet && mp.sheets > 1) {
+    const noted = await tx.insertInto('printed_sheets').values({ mailpiece_id: mp.id, sheet: sheet.n, scanned_by: principal.userId, at: deps.clock.now() }).onConflict((oc) => oc.doNothing()).returning('sheet').executeTakeFirst();
+    if (!noted) throw new AppError('conflict', `Sheet ${sheet.n}/${mp.sheets} of ${mp.label.charAt(0).toLowerCase()}${mp.label.slice(1)} was already scanned.`);
+    const { seen } = await tx.selectFrom('printed_sheets').select((eb) => eb.fn.countAll<string>().as('seen')).where('mailpiece_id', '=', mp.id).executeTakeFirstOrThrow();
+    if (Number(seen) < mp.sheets) {
+      const left = mp.sheets - Number(seen);
+      return { kind: 'mailpiece', id: mp.id, label: `${mp.label}: sheet ${sheet.n}/${mp.sheets} seen, ${left} to go`, step, moved: 0, orders: [] };
+    }
+  }
   const moved = await tx.updateTable('mailpieces').set({ status: step, updated_at: deps.clock.now() }).where('id', '=', mp.id).where('status', '=', mp.status).executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', `${mp.label} was scanned by someone else meanwhile.`);
   if (step === 'franked') await frank(tx, [mp.id]);

@@ -312,6 +312,13 @@ export interface BatchMailpiecesTable {
   position: number;
 }
 
+export interface PrintedSheetsTable {
+  mailpiece_id: string;
+  sheet: number;
+  scanned_by: ColumnType<string | null, string | null | undefined, string | null>;
+  at: Timestamp;
+}
+
 export interface BatchEventsTable {
   id: string;
   batch_id: string;
@@ -380,6 +387,7 @@ export interface DB {
   batches: BatchesTable;
   batch_mailpieces: BatchMailpiecesTable;
   batch_events: BatchEventsTable;
+  printed_sheets: PrintedSheetsTable;
   registered_ranges: RegisteredRangesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
