@@ -1,10 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestDatabase, DEMO_PASSWORD, SHARED_FIXTURES, tempDir, until, type TestDatabase } from './helpers.js';
+import { backends, createTestDatabase, DEMO_PASSWORD, freePort, SHARED_FIXTURES, tempDir, until, type TestDatabase } from './helpers.js';
 
 /**
  * Exactly once on the floor (issue: reliability): the API and a worker as separate processes on
@@ -17,16 +16,6 @@ const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.runIf(backends().includes('postgres'))('the floor survives SIGKILL at random points (PostgreSQL, API and worker processes)', () => {
   let tdb: TestDatabase;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -167,4 +168,38 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const PAPER_OPTIONS = { color: 'bw', sides: 'duplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } } as const;
+
+/**
+ * A paper order as a client sends it through the API: a fixture letter uploaded, the order
+ * created (its address read from the document) and submitted. Returns the order id.
+ */
+export async function submitLetterOrder(t: TestApp, key: string, opts: { file?: string; name?: string; options?: Record<string, unknown>; extra?: Record<string, unknown> } = {}): Promise<string> {
+  const auth = { authorization: `Bearer ${key}` };
+  const file = opts.file ?? 'lettre-1-page.pdf';
+  const mp = multipartFile('file', file, fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', file)), 'application/pdf');
+  const doc = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth, ...mp.headers } });
+  if (doc.statusCode !== 201) throw new Error(`upload: ${doc.body}`);
+  const order = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/orders',
+    headers: auth,
+    payload: { kind: 'paper', name: opts.name ?? `Courrier ${file}`, address_source: 'document', documents: [doc.json().id], options: opts.options ?? PAPER_OPTIONS, ...opts.extra },
+  });
+  if (order.statusCode !== 201) throw new Error(`order: ${order.body}`);
+  const submitted = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.json().id}/submit`, headers: auth });
+  if (submitted.statusCode !== 202) throw new Error(`submit: ${submitted.body}`);
+  return order.json().id;
 }

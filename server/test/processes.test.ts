@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, tempDir } from './helpers.js';
+import { DEMO_PASSWORD, freePort, tempDir } from './helpers.js';
 
 /**
  * The embedded default as a user runs it, with real processes: the CLI beside a running server
@@ -14,16 +13,6 @@ const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function env(dataDir: string, port = 0): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, PLI_DATA_DIR: dataDir, PORT: String(port), PLI_DEMO_PASSWORD: DEMO_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'test' };

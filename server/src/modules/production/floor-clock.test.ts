@@ -1,20 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createTestApp, PAPER_OPTIONS, submitLetterOrder, until, type TestApp } from '../../../test/helpers.js';
 import { fixedClock } from '../../platform/clock/clock.js';
 import { runBatching } from './batches.js';
 
-const options = { color: 'bw', sides: 'simplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } };
-
-async function submit(t: TestApp, user: string): Promise<string> {
-  const auth = { authorization: `Bearer ${user}` };
-  const mp = multipartFile('file', 'lettre.pdf', fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf')), 'application/pdf');
-  const doc = (await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth, ...mp.headers } })).json();
-  const order = (await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: auth, payload: { kind: 'paper', name: 'Horloge', address_source: 'document', documents: [doc.id], options } })).json();
-  expect((await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/submit`, headers: auth })).statusCode).toBe(202);
-  return order.id;
-}
+const submit = (t: TestApp, user: string) => submitLetterOrder(t, user, { name: 'Horloge', options: { ...PAPER_OPTIONS, sides: 'simplex' } });
 
 /** The floor's clock: letters go into batches as they are accepted, batches close at the cut-offs. */
 describe.each(backends())('batching cut-offs on %s', (kind) => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createTestApp, PAPER_OPTIONS, submitLetterOrder, until, type TestApp } from '../../../test/helpers.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 
 /**
@@ -17,19 +17,9 @@ describe.each(backends())('production floor on %s', (kind) => {
   let operator: string;
   let providerAdmin: string;
   const auth = (k: string) => ({ authorization: `Bearer ${k}` });
-  const letter = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', name));
-  const options = { color: 'bw', sides: 'duplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } };
+  const options = PAPER_OPTIONS;
 
-  async function submittedOrder(file = 'lettre-3-pages.pdf', extra: Record<string, unknown> = {}): Promise<string> {
-    const mp = multipartFile('file', file, letter(file), 'application/pdf');
-    const doc = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(user), ...mp.headers } });
-    expect(doc.statusCode, doc.body).toBe(201);
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: auth(user), payload: { kind: 'paper', name: `Courrier ${file}`, address_source: 'document', documents: [doc.json().id], options, ...extra } });
-    expect(created.statusCode, created.body).toBe(201);
-    const submitted = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${created.json().id}/submit`, headers: auth(user) });
-    expect(submitted.statusCode, submitted.body).toBe(202);
-    return created.json().id;
-  }
+  const submittedOrder = (file = 'lettre-3-pages.pdf', extra: { options?: Record<string, unknown> } = {}) => submitLetterOrder(t, user, { file, ...extra });
   const order = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${id}`, headers: auth(user) })).json();
   const post = (url: string, k: string, payload?: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: auth(k), ...(payload === undefined ? {} : { payload }) });
   const scan = (code: string, step: string, k = operator) => post('/api/v1/production/scan', k, { code, step });

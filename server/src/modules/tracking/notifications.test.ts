@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createTestApp, PAPER_OPTIONS, submitLetterOrder, until, type TestApp } from '../../../test/helpers.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 
 /** E-mail notifications, as each person chose them (Profile › Notifications). */
@@ -17,13 +15,7 @@ describe.each(backends())('order notifications on %s', (kind) => {
   });
   afterAll(() => t.close());
 
-  async function submitted(name: string): Promise<string> {
-    const mp = multipartFile('file', 'lettre.pdf', fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf')), 'application/pdf');
-    const doc = (await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(user), ...mp.headers } })).json();
-    const order = (await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: auth(user), payload: { kind: 'paper', name, address_source: 'document', documents: [doc.id], options: { color: 'bw', sides: 'simplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } } } })).json();
-    await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/submit`, headers: auth(user) });
-    return order.id;
-  }
+  const submitted = (name: string) => submitLetterOrder(t, user, { name, options: { ...PAPER_OPTIONS, sides: 'simplex' } });
   const mails = () => inScope(t.container.db, systemScope, (tx) => tx.selectFrom('outbox_messages').select(['to_address', 'subject', 'text_body', 'template']).where('template', 'like', 'notification.%').execute());
 
   it('tells the author of a refused order why, in their language; nothing they turned off', async () => {

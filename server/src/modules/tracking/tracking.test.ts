@@ -1,9 +1,7 @@
 import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createClientOrganisation, createTestApp, PAPER_OPTIONS, submitLetterOrder, until, type TestApp } from '../../../test/helpers.js';
 
 interface Received {
   id: string;
@@ -58,21 +56,7 @@ describe.each(backends())('tracking events on %s', (kind) => {
   });
   afterAll(() => t.close());
 
-  async function submitted(): Promise<string> {
-    const bytes = fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf'));
-    const mp = multipartFile('file', 'lettre.pdf', bytes, 'application/pdf');
-    const doc = (await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(user), ...mp.headers } })).json();
-    const order = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/orders',
-        headers: auth(user),
-        payload: { kind: 'paper', name: 'Suivi en direct', address_source: 'document', documents: [doc.id], options: { color: 'bw', sides: 'simplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } } },
-      })
-    ).json();
-    expect((await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/submit`, headers: auth(user) })).statusCode).toBe(202);
-    return order.id;
-  }
+  const submitted = () => submitLetterOrder(t, user, { name: 'Suivi en direct', options: { ...PAPER_OPTIONS, sides: 'simplex' } });
 
   it('the client sees acceptance and each floor step as it happens; another organisation sees none of it', async () => {
     const mine = listen(port, user);

@@ -1,10 +1,8 @@
 import { createHmac } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createClientOrganisation, createTestApp, PAPER_OPTIONS, submitLetterOrder, until, type TestApp } from '../../../test/helpers.js';
 import { deliverDue, isPrivateAddress, matches } from './webhooks.js';
 
 interface Hit {
@@ -75,20 +73,7 @@ describe.each(backends())('webhooks on %s', (kind) => {
     r.server.close();
   });
 
-  async function submitted(): Promise<string> {
-    const mp = multipartFile('file', 'lettre.pdf', fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf')), 'application/pdf');
-    const doc = (await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(user), ...mp.headers } })).json();
-    const order = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/orders',
-        headers: auth(user),
-        payload: { kind: 'paper', name: 'Webhook', address_source: 'document', documents: [doc.id], options: { color: 'bw', sides: 'simplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } } },
-      })
-    ).json();
-    await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/submit`, headers: auth(user) });
-    return order.id;
-  }
+  const submitted = () => submitLetterOrder(t, user, { name: 'Webhook', options: { ...PAPER_OPTIONS, sides: 'simplex' } });
 
   it('refuses addresses that are not https or that carry credentials', async () => {
     for (const bad of ['ftp://example.org/x', 'https://user:pw@example.org/x', 'pas une adresse']) {
