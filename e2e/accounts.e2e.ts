@@ -209,7 +209,7 @@ test(
           await activateAndSignIn(clientAdmin, adminActivation, ADMIN_EMAIL, USER_PASSWORD);
           const nav = clientAdmin.getByRole('navigation', { name: 'Navigation principale' });
           const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
-          assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques']);
+          assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques', 'Webhooks']);
           await nav.getByRole('link', { name: 'Utilisateurs' }).click();
           await see(clientAdmin.getByRole('heading', { level: 1, name: 'Utilisateurs' }));
         });

@@ -1,6 +1,6 @@
 // A client administrator's own account: language, people of their organisation, API keys,
-// optional two-step verification (then signing in with a recovery code), contract, and
-// "sign out everywhere".
+// e-mail notifications, optional two-step verification (then signing in with a recovery code),
+// contract, and "sign out everywhere".
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -36,7 +36,7 @@ test('a client administrator manages their account, their people and two-step ve
       await see(page.getByText('Archivage électronique'));
       await see(page.getByText('Bientôt disponible'));
       const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
-      assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques']);
+      assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques', 'Webhooks']);
     });
 
     await step('switching to English changes the interface and is kept on the account', async () => {
@@ -82,6 +82,18 @@ test('a client administrator manages their account, their people and two-step ve
       await see(page.getByText(/^Révoquée le/));
       const after = await page.request.get(url('/api/v1/me'), { headers: { authorization: `Bearer ${key}` } });
       assert.equal(after.status(), 401, 'the revoked key is refused');
+    });
+
+    await step('they choose to be told by e-mail when production starts, and the choice is kept', async () => {
+      const notifications = page.getByRole('region', { name: 'Notifications par e-mail' });
+      const production = notifications.getByRole('checkbox', { name: 'Mise en production' });
+      assert.equal(await production.isChecked(), false, 'not chosen by default');
+      await production.check();
+      await notifications.getByRole('button', { name: 'Enregistrer mes notifications' }).click();
+      await see(notifications.getByText('Vos choix de notification sont enregistrés.'));
+      await page.reload();
+      await see(page.getByRole('heading', { level: 1, name: 'Mon profil' }));
+      assert.equal(await page.getByRole('region', { name: 'Notifications par e-mail' }).getByRole('checkbox', { name: 'Mise en production' }).isChecked(), true);
     });
 
     let recoveryCode = '';

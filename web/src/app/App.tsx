@@ -32,6 +32,8 @@ const NewOrderPage = lazy(() => import('../features/orders/OrderPage').then((m) 
 const TariffsPage = lazy(() => import('../features/tariffs/TariffsPage').then((m) => ({ default: m.TariffsPage })));
 // The production floor (operators and provider administrators) likewise.
 const ProductionPage = lazy(() => import('../features/production/ProductionPage').then((m) => ({ default: m.ProductionPage })));
+// The client administrator's webhooks likewise.
+const WebhooksPage = lazy(() => import('../features/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -79,6 +81,7 @@ export function App() {
               <Route path="support" element={<MenuPage to="/support"><ComingSoonPage feature="support" /></MenuPage>} />
               <Route path="users" element={<MenuPage to="/users"><UsersPage /></MenuPage>} />
               <Route path="subscription" element={<MenuPage to="/subscription"><SubscriptionPage /></MenuPage>} />
+              <Route path="webhooks" element={<MenuPage to="/webhooks"><WebhooksPage /></MenuPage>} />
               <Route path="clients" element={<MenuPage to="/clients"><ClientsPage /></MenuPage>} />
               <Route path="clients/new" element={<MenuPage to="/clients"><NewClientPage /></MenuPage>} />
               <Route path="clients/:id" element={<MenuPage to="/clients"><ClientDetailPage /></MenuPage>} />

@@ -7,6 +7,7 @@ export type NavLabel =
   | 'nav.support'
   | 'nav.users'
   | 'nav.subscription'
+  | 'nav.webhooks'
   | 'nav.clients'
   | 'nav.tariffs'
   | 'nav.production'
@@ -30,6 +31,7 @@ export const NAV: readonly NavEntry[] = [
   { to: '/support', label: 'nav.support', roles: CLIENTS },
   { to: '/users', label: 'nav.users', roles: ['client_admin'] },
   { to: '/subscription', label: 'nav.subscription', roles: ['client_admin'] },
+  { to: '/webhooks', label: 'nav.webhooks', roles: ['client_admin'] },
   { to: '/clients', label: 'nav.clients', roles: ['provider_admin'] },
   { to: '/tariffs', label: 'nav.tariffs', roles: ['provider_admin'] },
   { to: '/production', label: 'nav.production', roles: ['provider_admin', 'operator'] },

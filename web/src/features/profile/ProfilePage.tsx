@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Page } from '../../components/Page';
 import { ApiKeysSection } from './ApiKeysSection';
+import { NotificationsSection } from './NotificationsSection';
 import { PasswordSection } from './PasswordSection';
 import { PersonalSection } from './PersonalSection';
 import { SessionsSection } from './SessionsSection';
@@ -12,6 +13,7 @@ export function ProfilePage() {
   return (
     <Page title={t('profile.title')}>
       <PersonalSection />
+      <NotificationsSection />
       <PasswordSection />
       <TwoFactorSection />
       <ApiKeysSection />
