@@ -3,6 +3,7 @@
 // Journeys run in their own processes (node:test), so everything arrives through the
 // environment that run.ts sets: E2E_BASE_URL, E2E_ARTIFACTS_DIR, CHROMIUM_PATH.
 
+import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -226,4 +227,58 @@ export async function nextTotpCode(email: string): Promise<string | null> {
   secrets[email] = { ...known, usedAt: Date.now() };
   await writeFile(secretsFile(), JSON.stringify(secrets, null, 2));
   return code;
+}
+
+export const DEMO_PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
+
+/** A form field by its whole label (Mantine appends " *" to required fields' labels). */
+export function field(page: Page, label: string): Locator {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
+}
+
+/** Signs a staff member in: enrols two-step verification at the first sign-in, or types a code from the secret kept then. */
+export async function signInStaff(page: Page, url: (path: string) => string, email: string): Promise<void> {
+  await page.goto(url('/login'));
+  await see(page.getByRole('heading', { level: 1, name: 'Connexion' }));
+  await field(page, 'Adresse e-mail').fill(email);
+  await field(page, 'Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  const enrol = page.getByRole('heading', { level: 1, name: 'Activer la vérification en deux étapes' });
+  const verify = page.getByRole('heading', { level: 1, name: 'Vérification en deux étapes' });
+  await see(enrol.or(verify));
+  if (await enrol.isVisible()) {
+    const secret = await field(page, 'Clé secrète').inputValue();
+    await field(page, 'Code affiché par l’application').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Activer' }).click();
+    await rememberTotpSecret(email, secret);
+    await see(page.getByRole('heading', { level: 1, name: 'Vos codes de secours' }));
+    await field(page, 'J’ai enregistré ces codes en lieu sûr').check();
+    await page.getByRole('button', { name: 'Continuer vers le portail' }).click();
+  } else {
+    const code = await nextTotpCode(email);
+    assert.ok(code, `${email} was enrolled by an earlier journey of this run, which kept the secret`);
+    await field(page, 'Code de vérification').fill(code);
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+  }
+}
+
+
+/**
+ * Presses the wizard's "Suivant" until the next step's heading shows: a press that lands while
+ * the draft is being saved is absorbed by the busy button, as it would be for a person who
+ * presses again.
+ */
+export async function nextWizardStep(page: Page, heading: string): Promise<void> {
+  const target = page.getByRole('heading', { level: 2, name: heading });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    try {
+      await target.first().waitFor({ state: 'visible', timeout: 5_000 });
+      return;
+    } catch {
+      // not there yet: press again
+    }
+  }
+  await see(target.first());
 }

@@ -7,11 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { generate } from 'otplib';
-import type { Locator, Page } from 'playwright-core';
-import { eventually, journey, nextTotpCode, rememberTotpSecret, see } from './harness';
+import { DEMO_PASSWORD, eventually, field, journey, nextWizardStep, see, signInStaff } from './harness';
 
-const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
 const CLIENT_EMAIL = 'user@mairie-demo.test';
 const OPERATOR_EMAIL = 'operator@pli.test';
 const LETTER = fileURLToPath(new URL('../../shared/fixtures/letters/lettre-1-page.pdf', import.meta.url));
@@ -19,37 +16,6 @@ const ORDER_NAME = 'Avis de travaux — rue des Lilas';
 /** How soon a change on the floor must show on the client's page (the 30 s re-read is not "live"). */
 const LIVE_MS = 8_000;
 
-/** A form field by its whole label (Mantine appends " *" to required fields' labels). */
-function field(page: Page, label: string): Locator {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
-}
-
-/** Signs a staff member in: enrols two-step verification at the first sign-in, or types a code from the secret kept then. */
-async function signInStaff(page: Page, url: (path: string) => string, email: string): Promise<void> {
-  await page.goto(url('/login'));
-  await see(page.getByRole('heading', { level: 1, name: 'Connexion' }));
-  await field(page, 'Adresse e-mail').fill(email);
-  await field(page, 'Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  const enrol = page.getByRole('heading', { level: 1, name: 'Activer la vérification en deux étapes' });
-  const verify = page.getByRole('heading', { level: 1, name: 'Vérification en deux étapes' });
-  await see(enrol.or(verify));
-  if (await enrol.isVisible()) {
-    const secret = await field(page, 'Clé secrète').inputValue();
-    await field(page, 'Code affiché par l’application').fill(await generate({ secret }));
-    await page.getByRole('button', { name: 'Activer' }).click();
-    await rememberTotpSecret(email, secret);
-    await see(page.getByRole('heading', { level: 1, name: 'Vos codes de secours' }));
-    await field(page, 'J’ai enregistré ces codes en lieu sûr').check();
-    await page.getByRole('button', { name: 'Continuer vers le portail' }).click();
-  } else {
-    const code = await nextTotpCode(email);
-    assert.ok(code, `${email} was enrolled by an earlier journey of this run, which kept the secret`);
-    await field(page, 'Code de vérification').fill(code);
-    await page.getByRole('button', { name: 'Vérifier' }).click();
-  }
-}
 
 test('an operator accepts an order and scans its batch to the post office while the client watches it live', { timeout: 300_000 }, (t) =>
   journey(
@@ -63,7 +29,7 @@ test('an operator accepts an order and scans its batch to the post office while 
         await client.goto(url('/orders/new'));
         await see(client.getByRole('heading', { level: 1, name: 'Connexion' }));
         await field(client, 'Adresse e-mail').fill(CLIENT_EMAIL);
-        await field(client, 'Mot de passe').fill(PASSWORD);
+        await field(client, 'Mot de passe').fill(DEMO_PASSWORD);
         await client.keyboard.press('Enter');
         await see(client.getByRole('heading', { level: 1, name: 'Nouveau courrier' }));
         const chooser = client.waitForEvent('filechooser');
@@ -71,14 +37,11 @@ test('an operator accepts an order and scans its batch to the post office while 
         await (await chooser).setFiles(LETTER);
         await see(client.getByText('L’adresse est complète et valide.'), 30_000);
         await field(client, 'Nom de la commande').fill(ORDER_NAME);
-        await client.getByRole('button', { name: 'Suivant' }).click();
-        await see(client.getByRole('heading', { level: 2, name: 'Options' }));
+        await nextWizardStep(client, 'Options');
         await client.getByRole('radio', { name: 'C5/6', exact: true }).check();
         await client.getByRole('radio', { name: 'Prioritaire', exact: true }).check();
-        await client.getByRole('button', { name: 'Suivant' }).click();
-        await see(client.getByRole('heading', { level: 2, name: 'Destinataires' }));
-        await client.getByRole('button', { name: 'Suivant' }).click();
-        await see(client.getByRole('heading', { level: 2, name: 'Vérification' }));
+        await nextWizardStep(client, 'Destinataires');
+        await nextWizardStep(client, 'Vérification');
         const send = client.getByRole('button', { name: 'Envoyer le courrier' });
         await eventually('the send button to be enabled', () => send.isEnabled(), (enabled) => enabled, 20_000);
         await send.click();

@@ -7,18 +7,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generate } from 'otplib';
-import type { Locator, Page } from 'playwright-core';
-import { journey, nextTotpCode, rememberTotpSecret, see } from './harness';
+import { eventually, field, journey, see, signInStaff } from './harness';
 
-const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
 const EMAIL = 'admin@pli.test';
 
-/** A form field by its whole label (Mantine appends " *" to required fields' labels). */
-function field(page: Page, label: string): Locator {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
-}
 
 /** A calendar day in Paris (the day the server prices orders on), `offsetDays` from today. */
 function parisDay(offsetDays: number): string {
@@ -45,28 +37,7 @@ test('the provider administrator schedules a new standard tariff from tomorrow',
     const tomorrow = parisDay(1);
 
     await step('the provider administrator signs in with their password and second factor', async () => {
-      await page.goto(url('/login'));
-      await see(page.getByRole('heading', { level: 1, name: 'Connexion' }));
-      await field(page, 'Adresse e-mail').fill(EMAIL);
-      await field(page, 'Mot de passe').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      const enrol = page.getByRole('heading', { level: 1, name: 'Activer la vérification en deux étapes' });
-      const verify = page.getByRole('heading', { level: 1, name: 'Vérification en deux étapes' });
-      await see(enrol.or(verify));
-      if (await enrol.isVisible()) {
-        const secret = await field(page, 'Clé secrète').inputValue();
-        await field(page, 'Code affiché par l’application').fill(await generate({ secret }));
-        await page.getByRole('button', { name: 'Activer' }).click();
-        await rememberTotpSecret(EMAIL, secret);
-        await see(page.getByRole('heading', { level: 1, name: 'Vos codes de secours' }));
-        await field(page, 'J’ai enregistré ces codes en lieu sûr').check();
-        await page.getByRole('button', { name: 'Continuer vers le portail' }).click();
-      } else {
-        const code = await nextTotpCode(EMAIL);
-        assert.ok(code, 'the administrator was enrolled by an earlier journey of this run, which kept the secret');
-        await field(page, 'Code de vérification').fill(code);
-        await page.getByRole('button', { name: 'Vérifier' }).click();
-      }
+      await signInStaff(page, url, EMAIL);
       await see(page.getByRole('heading', { level: 1, name: 'Clients' }));
     });
 
@@ -108,7 +79,8 @@ test('the provider administrator schedules a new standard tariff from tomorrow',
       await see(page.getByRole('status').getByText(/^Nouveau tarif enregistré : il s’applique à partir du /));
       const row = main.locator(`tr[data-version="${tomorrow}"]`);
       await see(row.getByText('Programmé', { exact: true }));
-      assert.equal(await row.getByRole('button').getAttribute('aria-current'), 'true', 'the new version is the one shown');
+      // The page selects the new version once the list has been read again.
+      await eventually('the new version to be the one shown', () => row.getByRole('button').getAttribute('aria-current'), (v) => v === 'true');
       const price = (await main.locator('tr[data-line="printPageBw"] td').first().innerText()).trim();
       assert.equal(cents(price), after, `the new black-and-white price (${price})`);
       const versions = page.getByRole('table', { name: 'Versions du tarif, de la plus récente à la plus ancienne' });
