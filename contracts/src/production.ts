@@ -63,7 +63,11 @@ export const buildBatchesBody = z.strictObject({
   close: z.boolean().default(true).meta({ description: 'close the open batches too (their print files are then made)' }),
 });
 
-export const buildBatchesResult = z.object({ assigned: z.number().int(), batches: z.array(batchSchema) });
+export const buildBatchesResult = z.object({
+  assigned: z.number().int(),
+  batches: z.array(batchSchema),
+  held: z.array(z.object({ batch_id: idOf('bat'), reason: z.string() })).meta({ description: 'batches that stay open, and why (registered numbers missing)' }),
+});
 
 export const floorStep = z.enum(FLOOR_STEPS);
 

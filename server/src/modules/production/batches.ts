@@ -12,7 +12,7 @@ import { floorSettings } from './floor-settings.js';
 import { parisWallClock } from '../orders/index.js';
 import { jobTicketPdf } from './job-ticket.js';
 import { renderPrintParts, type PrintLetter } from './print-file.js';
-import { allocateNumbers } from './registered-ranges.js';
+import { allocateNumbers, numbersLeft } from './registered-ranges.js';
 import { registeredLabelsPdf } from './registered-labels.js';
 
 /**
@@ -52,6 +52,8 @@ async function batchEvent(tx: Tx, deps: ProductionDeps, batchId: string, type: s
 export interface BuildOutcome {
   assigned: number;
   batchIds: string[];
+  /** Batches that stay open, and why (registered numbers missing): the others go on. */
+  held: Array<{ batchId: string; reason: string }>;
 }
 
 /**
@@ -93,13 +95,25 @@ export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | 
       settings.batch,
     );
     const touched = new Set<string>();
+    const held = new Map<string, string>();
+    const blockedKeys = new Set<string>();
+    let assigned = 0;
     for (const a of assignments) {
+      if (blockedKeys.has(a.key)) continue;
       let batchId = a.batch;
       let position = open.find((b) => b.id === batchId)?.mailpieces ?? 0;
       if (batchId.startsWith('new:')) {
         // A full open batch of this key closes before the next one opens (one open batch per key).
         const full = await tx.selectFrom('batches').select('id').where('production_key', '=', a.key).where('closed_at', 'is', null).executeTakeFirst();
-        if (full) await closeBatch(tx, deps, full.id, actorId, 'full');
+        if (full) {
+          const outcome = await closeBatch(tx, deps, full.id, actorId, 'full');
+          if (typeof outcome === 'object') {
+            // It cannot close: its key's next letters wait, unbatched, for the next build.
+            held.set(full.id, outcome.held);
+            blockedKeys.add(a.key);
+            continue;
+          }
+        }
         batchId = deps.ids.next('bat');
         position = 0;
         await tx.insertInto('batches').values({ id: batchId, production_key: a.key, attributes: JSON.stringify(attributes.get(a.key)), status: 'building', created_at: now, updated_at: now }).execute();
@@ -117,6 +131,7 @@ export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | 
         .execute();
       await batchEvent(tx, deps, batchId, 'batch.mailpieces_added', actorId, { count: a.mailpieces.length, sheets });
       touched.add(batchId);
+      assigned += a.mailpieces.length;
     }
     if (opts.cutoff) {
       await tx
@@ -128,20 +143,32 @@ export async function buildBatches(deps: ProductionDeps, actor: UserPrincipal | 
     if (opts.close) {
       const still = await tx.selectFrom('batches').select('id').where('closed_at', 'is', null).where('mailpieces', '>', 0).execute();
       for (const b of still) {
-        await closeBatch(tx, deps, b.id, actorId, actor ? 'operator' : 'cut-off');
+        const outcome = await closeBatch(tx, deps, b.id, actorId, actor ? 'operator' : 'cut-off');
+        if (typeof outcome === 'object') held.set(b.id, outcome.held);
         touched.add(b.id);
       }
     }
-    return { assigned: unbatched.length, batchIds: [...touched] };
+    return { assigned, batchIds: [...touched], held: [...held].map(([batchId, reason]) => ({ batchId, reason })) };
   });
 }
 
-async function closeBatch(tx: Tx, deps: ProductionDeps, batchId: string, actorId: string | null, why: string): Promise<void> {
-  const closed = await tx.updateTable('batches').set({ closed_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', batchId).where('closed_at', 'is', null).returning('attributes').executeTakeFirst();
-  if (!closed) return;
+/** Closes a batch; a registered batch stays open (held) while the ranges lack numbers for it. */
+async function closeBatch(tx: Tx, deps: ProductionDeps, batchId: string, actorId: string | null, why: string): Promise<'closed' | 'already' | { held: string }> {
+  const batch = await tx.selectFrom('batches').select(['attributes', 'mailpieces', 'number', 'closed_at']).where('id', '=', batchId).forUpdate().executeTakeFirstOrThrow();
+  if (batch.closed_at) return 'already';
+  const registered = (batch.attributes as unknown as ProductionAttributes).mailClass === 'registered';
+  if (registered) {
+    const left = await numbersLeft(tx);
+    if (left < batch.mailpieces) {
+      const reason = `Batch B${batch.number} stays open: its ${batch.mailpieces} registered letters need numbers and the ranges hold ${left}. Add a range La Poste allotted (Production › Settings), then build again.`;
+      await batchEvent(tx, deps, batchId, 'batch.held', actorId, { reason });
+      return { held: reason };
+    }
+  }
+  await tx.updateTable('batches').set({ closed_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', batchId).execute();
   // Registered letters get their numbers now, in this transaction: printed on their labels, and
   // never given twice nor lost if anything fails.
-  if ((closed.attributes as unknown as ProductionAttributes).mailClass === 'registered') {
+  if (registered) {
     const pieces = await tx.selectFrom('batch_mailpieces').select('mailpiece_id').where('batch_id', '=', batchId).orderBy('position').execute();
     const numbers = await allocateNumbers(tx, pieces.length);
     for (let i = 0; i < pieces.length; i += 1000) {
@@ -151,6 +178,7 @@ async function closeBatch(tx: Tx, deps: ProductionDeps, batchId: string, actorId
   }
   await batchEvent(tx, deps, batchId, 'batch.closed', actorId, { why });
   await deps.queue.enqueue(tx, printFileJob, { batch_id: batchId });
+  return 'closed';
 }
 
 /** The print-file job: idempotent (a batch already past `building` is left alone). */

@@ -95,7 +95,7 @@ export function productionRoutes(deps: ProductionDeps): FastifyPluginAsyncZod {
         const principal = requirePrincipal(request);
         const outcome = await buildBatches(deps, principal, { close: request.body.close });
         const all = await listBatches(deps, principal, {});
-        return { assigned: outcome.assigned, batches: all.filter((b) => outcome.batchIds.includes(b.id)).map(presentBatch) };
+        return { assigned: outcome.assigned, batches: all.filter((b) => outcome.batchIds.includes(b.id)).map(presentBatch), held: outcome.held.map((h) => ({ batch_id: h.batchId, reason: h.reason })) };
       },
     );
 

@@ -222,15 +222,21 @@ describe.each(backends())('production floor on %s', (kind) => {
     expect(text).toContain('1E 002 320 6214 2');
     expect(text).toContain('AVIS DE RÉCEPTION');
 
-    // The range is used up: the next registered batch cannot close, and nothing is half-done.
+    // The range is used up: the next registered batch stays open, says why, and closes once a range is added.
     const ranges = (await t.app.inject({ method: 'GET', url: '/api/v1/production/registered-ranges', headers: auth(operator) })).json().data;
     expect(ranges[0]).toMatchObject({ status: 'used_up', left: 0 });
     const next = await submittedOrder('lettre-3-pages.pdf', { options: registered });
     await post(`/api/v1/production/orders/${next}/accept`, operator);
-    const refused = await post('/api/v1/production/batches/build', operator, { close: true });
-    expect(refused.statusCode).toBe(409);
-    expect(refused.json().detail).toContain('No registered-mail numbers left');
-    expect((await post('/api/v1/production/batches/build', operator, { close: false })).json().assigned).toBe(1); // still unbatched: the refused build left nothing behind
+    const held = await post('/api/v1/production/batches/build', operator, { close: true });
+    expect(held.statusCode, held.body).toBe(200);
+    expect(held.json().held).toEqual([{ batch_id: expect.any(String), reason: expect.stringContaining('need numbers and the ranges hold 0') }]);
+    const waiting = (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${held.json().held[0].batch_id}`, headers: auth(operator) })).json();
+    expect(waiting).toMatchObject({ status: 'building', closed_at: null, mailpieces: 1 });
+    expect((await order(next)).mailpieces[0].tracking_number).toBeNull();
+    expect((await post('/api/v1/production/registered-ranges', providerAdmin, { prefix: '1E', first: 23206215, last: 23206300 })).statusCode).toBe(201);
+    const closed = await post('/api/v1/production/batches/build', operator, { close: true });
+    expect(closed.json().held).toEqual([]);
+    expect((await order(next)).mailpieces[0].tracking_number).toBe('1E00232062159');
   });
 
   it('with automatic acceptance on, a submitted order is accepted by the intake checks', async () => {

@@ -111,3 +111,9 @@ export async function allocateNumbers(tx: Tx, count: number): Promise<string[]> 
   }
   return out;
 }
+
+/** How many numbers the ranges still hold (the active one and those ready after it). */
+export async function numbersLeft(tx: Tx): Promise<number> {
+  const rows = await tx.selectFrom('registered_ranges').select(['last_serial', 'next_serial']).where('status', 'in', ['active', 'ready']).execute();
+  return rows.reduce((sum, r) => sum + Number(r.last_serial) - Number(r.next_serial) + 1, 0);
+}

@@ -28,6 +28,7 @@ export async function simulateFloor(deps: ProductionDeps, operator: () => Promis
     return null;
   });
   if (outcome?.batchIds.length) log(`closed ${outcome.batchIds.length} batch(es)`);
+  for (const h of outcome?.held ?? []) log(h.reason);
   for (const batch of await listBatches(deps, principal, {})) {
     const step = NEXT[batch.status];
     // A franked batch waits for its deposit slip, as the operator would.

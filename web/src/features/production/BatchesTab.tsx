@@ -26,6 +26,7 @@ export function BatchesTab() {
   const build = useBuildBatches();
   const [params, setParams] = useSearchParams();
   const [summary, setSummary] = useState<string | null>(null);
+  const [held, setHeld] = useState<string[]>([]);
   const summaryRef = useRef<HTMLDivElement>(null);
   const list = batches.data ?? [];
   const openId = params.get('batch');
@@ -54,7 +55,13 @@ export function BatchesTab() {
         <Button
           onClick={() => {
             setSummary(null);
-            build.mutate(undefined, { onSuccess: (result) => setSummary(buildSummary(t, result)) });
+            setHeld([]);
+            build.mutate(undefined, {
+              onSuccess: (result) => {
+                setSummary(buildSummary(t, result));
+                setHeld(result.held.map((h) => h.reason));
+              },
+            });
           }}
           loading={build.isPending}
         >
@@ -64,6 +71,15 @@ export function BatchesTab() {
       {summary && (
         <Alert ref={summaryRef} tabIndex={-1} color="green" variant="light" role="status" withCloseButton onClose={() => setSummary(null)} closeButtonLabel={t('common.close')}>
           {summary}
+        </Alert>
+      )}
+      {held.length > 0 && (
+        <Alert color="yellow" variant="light" role="alert" title={t('production.batches.heldTitle')}>
+          {held.map((reason) => (
+            <Text key={reason} size="sm">
+              {reason}
+            </Text>
+          ))}
         </Alert>
       )}
       <ErrorAlert error={build.error} title={t('production.batches.buildFailed')} />
