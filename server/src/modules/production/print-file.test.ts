@@ -7,6 +7,7 @@ import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDocument, PDFName, type PDFRawStream, type PDFRef, type PDFPage } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { SHARED_FIXTURES } from '../../../test/helpers.js';
+import { A4_PT, makePdf } from '../../../test/pdf-fixtures.js';
 import { parseMark, partsOf, renderPrintParts, type PrintBatch, type PrintLetter } from './print-file.js';
 
 const LETTERS = path.join(SHARED_FIXTURES, 'letters');
@@ -88,6 +89,15 @@ describe('print-ready file of a batch', () => {
     expect(parseMark(readMark(file, 9))).toEqual({ batchNumber: 42, position: 4, sheet: 1, sheets: 2 });
     // The carrier sheet shows the address in the window.
     expect(execFileSync('pdftotext', ['-f', '9', '-l', '9', file, '-']).toString()).toContain('44000 NANTES');
+  });
+
+  it('marks a turned page (landscape box, /Rotate 90, seen as A4 portrait) where it is seen', async () => {
+    const turned = await makePdf([{ size: [A4_PT[1], A4_PT[0]], rotate: 90 }]);
+    const key = createHash('sha256').update(turned).digest('hex');
+    files[key] = Buffer.from(turned);
+    const [part] = await renderPrintParts({ ...batch, letters: [{ position: 7, mailpieceId: 'mp_7', carrierSheet: null, documents: [{ sha256: key, first: 1, last: 1 }], background: null, sheets: 1 }] }, load);
+    const file = tmp(part!.bytes, 'turned.pdf');
+    expect(parseMark(readMark(file, 1))).toEqual({ batchNumber: 42, position: 7, sheet: 1, sheets: 1 });
   });
 
   it('renders the same bytes twice (a job run again after a crash stores no second file)', async () => {

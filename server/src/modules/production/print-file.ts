@@ -111,13 +111,13 @@ async function renderPart(batch: PrintBatch, letters: PrintLetter[], part: numbe
   const copies = new Map<string, PDFPage[]>();
   for (const [sha, indices] of wanted) copies.set(sha, await doc.copyPages(await load(sha), indices));
 
-  const backgrounds = new Map<string, { name: PDFName; ref: PDFRef; draw: PDFRef }>();
+  const backgrounds = new Map<string, { name: PDFName; ref: PDFRef }>();
   const backgroundOf = async (sha: string) => {
     let bg = backgrounds.get(sha);
     if (!bg) {
       const [embedded] = await doc.embedPdf(await load(sha), [0]);
       const name = PDFName.of(`PliBg${backgrounds.size + 1}`);
-      bg = { name, ref: embedded!.ref, draw: stream(`q ${name.toString()} Do Q\n`) };
+      bg = { name, ref: embedded!.ref };
       backgrounds.set(sha, bg);
     }
     return bg;
@@ -126,16 +126,14 @@ async function renderPart(batch: PrintBatch, letters: PrintLetter[], part: numbe
   let sheets = 0;
   const mark = (page: PDFPage, position: number, sheet: number, of: number) => {
     const z = batch.markZone;
-    // From the visible box's top-left corner (an upload's box need not start at 0, 0).
-    const box = page.getCropBox();
-    const left = box.x;
-    const top = box.y + box.height;
+    // Drawn in the page as it is seen (its visible box, turned by /Rotate), from the top-left.
+    const { cm, height: top } = displayFrame(page);
     const width = (z.x2 - z.x1 - 0.6) * MM;
-    const dm = dataMatrixOps(markText(batch.batchNumber, position, sheet, of), left + (z.x1 + 0.3) * MM, top - (z.y1 + 2) * MM, { width, maxModule: 0.42 * MM });
+    const dm = dataMatrixOps(markText(batch.batchNumber, position, sheet, of), (z.x1 + 0.3) * MM, top - (z.y1 + 2) * MM, { width, maxModule: 0.42 * MM });
     // The same words for people, running up the strip under the code.
     const label = `${batch.batchNumber} - ${position} - ${sheet}/${of}`;
-    const textOps = `BT /PliF 5 Tf 0 1 -1 0 ${left + ((z.x1 + z.x2) / 2 + 0.9) * MM} ${top - (z.y1 + 4) * MM - dm.heightPt - font.widthOfTextAtSize(label, 5)} Tm (${label}) Tj ET\n`;
-    appendContent(page, [stream(dm.ops + textOps)]);
+    const textOps = `BT /PliF 5 Tf 0 1 -1 0 ${((z.x1 + z.x2) / 2 + 0.9) * MM} ${top - (z.y1 + 4) * MM - dm.heightPt - font.widthOfTextAtSize(label, 5)} Tm (${label}) Tj ET\n`;
+    appendContent(page, [stream(`q ${cm} cm\n${dm.ops}${textOps}Q\n`)]);
     ensureFont(page, font.ref);
     sheets++;
   };
@@ -159,7 +157,8 @@ async function renderPart(batch: PrintBatch, letters: PrintLetter[], part: numbe
         if (letter.background && (letter.background.pages === 'all' || firstPageOfLetter)) {
           const bg = await backgroundOf(letter.background.sha256);
           ensureXObject(page, bg.name, bg.ref);
-          under.push(bg.draw);
+          // Under the page as it is seen: a turned page gets its letterhead the right way up.
+          under.push(stream(`q ${displayFrame(page).cm} cm ${bg.name.toString()} Do Q\n`));
         }
         wrapContents(page, under, push, pop);
         firstPageOfLetter = false;
@@ -172,6 +171,28 @@ async function renderPart(batch: PrintBatch, letters: PrintLetter[], part: numbe
   }
   const bytes = await doc.save({ useObjectStreams: false, addDefaultPage: false });
   return { part, bytes, sheets, pages: doc.getPageCount(), firstPosition: letters[0]!.position, lastPosition: letters[letters.length - 1]!.position };
+}
+
+/**
+ * The page as it is seen: its visible box turned by /Rotate. `cm` maps that frame (origin at the
+ * seen bottom-left, x right, y up) into the page's own space, so Pli draws marks and backgrounds
+ * where a person looking at the page expects them, whatever the upload's box and rotation.
+ */
+export function displayFrame(page: PDFPage): { cm: string; width: number; height: number } {
+  const box = page.getCropBox();
+  const rotate = (((page.getRotation().angle ?? 0) % 360) + 360) % 360;
+  const { x, y, width: w, height: h } = box;
+  const n = (v: number) => (Math.round(v * 1000) / 1000).toString();
+  switch (rotate) {
+    case 90: // the box's bottom-left is seen at the top-left
+      return { cm: `0 1 -1 0 ${n(x + w)} ${n(y)}`, width: h, height: w };
+    case 180:
+      return { cm: `-1 0 0 -1 ${n(x + w)} ${n(y + h)}`, width: w, height: h };
+    case 270:
+      return { cm: `0 -1 1 0 ${n(x)} ${n(y + h)}`, width: h, height: w };
+    default:
+      return { cm: `1 0 0 1 ${n(x)} ${n(y)}`, width: w, height: h };
+  }
 }
 
 /** The page's own content streams, unchanged, between Pli's streams: [under…, q, own…, Q]. */
