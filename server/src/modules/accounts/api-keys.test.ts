@@ -29,7 +29,10 @@ describe.each(backends())('API keys on %s', (kind) => {
     const created = r.json();
     expect(created).toMatchObject({ id: expect.stringMatching(/^key_/), name: 'Scanner', key: expect.stringMatching(/^pli_/), revoked_at: null });
     const stored = await inScope(t.container.db, systemScope, (tx) => sql<Record<string, unknown>>`SELECT * FROM api_keys WHERE id = ${created.id}`.execute(tx));
-    expect(JSON.stringify(stored.rows)).not.toContain(created.key.split('_').pop());
+    // The secret is what follows pli_<26-character id>_ (it may itself contain "_").
+    const secret = /^pli_[0-9a-z]{26}_(.+)$/.exec(created.key)![1]!;
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(stored.rows)).not.toContain(secret);
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: as(created.key) });
     expect(me.json().email).toBe('user@mairie-demo.test');
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: as(userKey) });
