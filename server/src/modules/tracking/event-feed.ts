@@ -35,7 +35,8 @@ export function visibleTo(principal: UserPrincipal, e: Pick<TrackingEvent, 'orga
 }
 
 export interface EventFeed {
-  subscribe(principal: UserPrincipal, listener: Listener): () => void;
+  /** Resolves once the feed has its starting point: every event committed after that reaches the listener. */
+  subscribe(principal: UserPrincipal, listener: Listener): Promise<() => void>;
   /** Events after `lastEventId` the principal may see (a reconnecting client's catch-up). */
   since(principal: UserPrincipal, lastEventId: string, limit?: number): Promise<TrackingEvent[]>;
   close(): void;
@@ -70,16 +71,17 @@ export function createEventFeed(deps: { db: Kysely<DB>; pollMs?: number; onError
   let timer: NodeJS.Timeout | null = null;
   let polling = false;
   let cursor: Cursor | null = null;
+  let starting: Promise<void> | null = null;
+  // From now: everything the transactions still running (or yet to start) will write.
+  const start = () =>
+    (starting ??= eventsAfter(deps.db, { tx: '9223372036854775806', id: '' }, 1).then(({ horizon }) => {
+      cursor = { tx: String(BigInt(horizon) - 1n), id: '\uffff' };
+    }));
 
   async function poll() {
-    if (polling) return;
+    if (polling || !cursor) return;
     polling = true;
     try {
-      if (!cursor) {
-        // From now: everything the transactions still running (or yet to start) will write.
-        const { horizon } = await eventsAfter(deps.db, { tx: '9223372036854775806', id: '' }, 1);
-        cursor = { tx: String(BigInt(horizon) - 1n), id: '\uffff' };
-      }
       for (;;) {
         const { events } = await eventsAfter(deps.db, cursor, 2000);
         for (const event of events) {
@@ -96,20 +98,21 @@ export function createEventFeed(deps: { db: Kysely<DB>; pollMs?: number; onError
   }
 
   return {
-    subscribe(principal, listener) {
+    async subscribe(principal, listener) {
       const entry = { principal, listener };
       subscribers.add(entry);
       if (!timer) {
-        void poll(); // sets the starting point at once
         timer = setInterval(() => void poll(), deps.pollMs ?? 500);
         timer.unref();
       }
+      await start();
       return () => {
         subscribers.delete(entry);
         if (subscribers.size === 0 && timer) {
           clearInterval(timer);
           timer = null;
           cursor = null;
+          starting = null;
         }
       };
     },

@@ -42,15 +42,24 @@ export function trackingRoutes(deps: { db: Kysely<DB>; webhooks: WebhookDeps; on
       async (request, reply) => {
         const principal = requirePrincipal(request);
         const last = request.headers['last-event-id'];
+        const res = reply.raw;
+        const send = (e: TrackingEvent) => res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(presentEvent(e))}\n\n`);
+        // Subscribed before the stream opens: once the client sees the headers, no event is missed.
+        const early: TrackingEvent[] = [];
+        let live = false;
+        const unsubscribe = await feed.subscribe(principal, (e) => (live ? send(e) : early.push(e)));
         const missed = typeof last === 'string' && /^evt_[0-9a-z]+$/.test(last) ? await feed.since(principal, last) : [];
         reply.hijack();
-        const res = reply.raw;
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
         res.write('retry: 2000\n\n');
-        const send = (e: TrackingEvent) => res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(presentEvent(e))}\n\n`);
-        for (const e of missed) send(e);
+        const sent = new Set<string>();
+        for (const e of [...missed, ...early]) {
+          if (sent.has(e.id)) continue; // caught up and just arrived: once
+          sent.add(e.id);
+          send(e);
+        }
+        live = true;
         open.add(res);
-        const unsubscribe = feed.subscribe(principal, send);
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         res.on('close', () => {
           clearInterval(heartbeat);
