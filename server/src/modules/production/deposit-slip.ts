@@ -1,10 +1,10 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import { z } from 'zod';
 import { depositSlip, type DepositLine, type ProductionAttributes } from '#domain/production/index.js';
 import { notFound } from '../../errors.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { defineJob } from '../../platform/jobs/job-queue.js';
+import { textPages } from '../../platform/pdf/text-pages.js';
 import { loadOrder } from '../orders/index.js';
 import type { ProductionDeps } from './deps.js';
 
@@ -15,7 +15,6 @@ import type { ProductionDeps } from './deps.js';
  */
 export const depositSlipJob = defineJob({ name: 'production.deposit-slip', schema: z.object({ batch_id: z.string() }), retryLimit: 5, retryDelaySeconds: 5 });
 
-const MM = 72 / 25.4;
 const CLASS_WORDS: Record<string, string> = { priority: 'Lettre prioritaire', non_priority: 'Lettre non prioritaire', registered: 'Lettre recommandée' };
 const euros = (cents: number) => `${(cents / 100).toFixed(2).replace('.', ',')} €`;
 
@@ -30,19 +29,9 @@ interface SlipInput {
 
 export async function depositSlipPdf(input: SlipInput): Promise<Uint8Array> {
   const slip = depositSlip(input.lines);
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  let page = doc.addPage([210 * MM, 297 * MM]);
-  let y = 277;
-  const text = (s: string, x: number, size = 10, b = false) => {
-    if (y < 20) {
-      page = doc.addPage([210 * MM, 297 * MM]);
-      y = 277;
-    }
-    page.drawText(s.replace(/[^\u0020-\u00ff€’–—]/g, '?'), { x: x * MM, y: y * MM, size, font: b ? bold : font, color: rgb(0, 0, 0) });
-  };
-  const next = (mm = 5.5) => (y -= mm);
+  const w = await textPages({ marginMm: 20 });
+  const text = (s: string, x: number, size = 10, bold = false) => w.text(s, x, { size, bold });
+  const next = (mm = 5.5) => w.next(mm);
   text(input.extractFor ? 'Bordereau de dépôt — extrait client' : 'Bordereau de dépôt', 20, 18, true);
   next(10);
   text(`Lot B${input.batchNumber} — établi le ${input.at.toISOString().slice(0, 10)}`, 20, 11);
@@ -84,7 +73,7 @@ export async function depositSlipPdf(input: SlipInput): Promise<Uint8Array> {
   if (!input.extractFor) {
     text('Remis par : ____________________    Reçu par La Poste : ____________________    le : ___________', 20, 9);
   }
-  return doc.save({ useObjectStreams: false });
+  return w.doc.save({ useObjectStreams: false });
 }
 
 async function slipLines(tx: Tx, batchId: string, attributes: ProductionAttributes, orderId?: string): Promise<DepositLine[]> {

@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import { textPages } from '../../platform/pdf/text-pages.js';
 
 /**
  * The batch sheet (job ticket) that travels with a batch on the floor: what it holds, how it is
@@ -14,34 +14,25 @@ export interface TicketInput {
   closedAt: Date;
 }
 
-const MM = 72 / 25.4;
+const PT = 1 / (72 / 25.4); // a point, in millimetres
 
 export async function jobTicketPdf(t: TicketInput): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  let page = doc.addPage([210 * MM, 297 * MM]);
-  let y = 297 * MM - 20 * MM;
+  const w = await textPages({ marginMm: 20 });
   const line = (text: string, opts: { size?: number; bold?: boolean; indent?: number } = {}) => {
-    const size = opts.size ?? 10;
-    if (y < 20 * MM) {
-      page = doc.addPage([210 * MM, 297 * MM]);
-      y = 297 * MM - 20 * MM;
-    }
-    // Helvetica's WinAnsi has no characters past Latin-1 punctuation: keep the words, drop the rest.
-    page.drawText(text.replace(/[^\u0020-\u00ff€’–—]/g, '?'), { x: 20 * MM + (opts.indent ?? 0) * MM, y, size, font: opts.bold ? bold : font, color: rgb(0, 0, 0) });
-    y -= size * 1.5;
+    w.text(text, 20 + (opts.indent ?? 0), opts);
+    w.next((opts.size ?? 10) * 1.5 * PT);
   };
+  const gap = () => w.next(6 * PT);
   line(`Lot B${t.batchNumber}`, { size: 22, bold: true });
   line(`Fermé le ${t.closedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  y -= 6;
+  gap();
   line(t.attributes.join(' · '), { bold: true });
   line(`${t.mailpieces} plis, ${t.sheets} feuilles`);
-  y -= 6;
+  gap();
   line('Fichiers d’impression', { bold: true, size: 12 });
   for (const p of t.parts) line(`Partie ${p.part} : ${p.sheets} feuilles, plis ${p.first} à ${p.last}`, { indent: 4 });
-  y -= 6;
+  gap();
   line('Commandes', { bold: true, size: 12 });
   for (const o of t.orders) line(`${o.organisation} — ${o.name} (${o.id}) : ${o.mailpieces} plis`, { indent: 4 });
-  return doc.save({ useObjectStreams: false });
+  return w.doc.save({ useObjectStreams: false });
 }

@@ -1,5 +1,6 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, StandardFonts, type PDFPage } from 'pdf-lib';
 import { dataMatrixOps } from '../../platform/pdf/barcodes.js';
+import { A4_PT, MM } from '../../platform/pdf/text-pages.js';
 
 /**
  * A batch's print-ready file (M-3.3): the letters in inserter order, each sheet's front marked
@@ -8,8 +9,7 @@ import { dataMatrixOps } from '../../platform/pdf/barcodes.js';
  * they are: their content streams are referenced unchanged, and Pli's additions are separate
  * streams around them (`q … Q` keeps their graphics state to themselves).
  */
-const MM = 72 / 25.4;
-const A4: [number, number] = [210 * MM, 297 * MM];
+const A4 = A4_PT;
 
 export interface PrintLetter {
   /** 1-based position in the batch: the inserter's order, and what the mark encodes. */

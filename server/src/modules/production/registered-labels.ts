@@ -1,5 +1,6 @@
 import { PDFArray, PDFDocument, PDFName, StandardFonts, rgb } from 'pdf-lib';
 import { code128Ops } from '../../platform/pdf/barcodes.js';
+import { A4_PT, MM, winAnsi } from '../../platform/pdf/text-pages.js';
 
 /**
  * What a registered letter carries (spec §9): the coupon with its number as a Code 128 barcode,
@@ -17,9 +18,6 @@ export interface RegisteredLabel {
   position: number;
 }
 
-const MM = 72 / 25.4;
-// Helvetica in WinAnsi: keep Latin-1, replace the rest.
-const latin1 = (s: string) => s.replace(/[^\u0020-\u00ff€’–—]/g, '?');
 const spaced = (n: string) => `${n.slice(0, 2)} ${n.slice(2, 5)} ${n.slice(5, 8)} ${n.slice(8, 12)} ${n.slice(12)}`;
 
 export async function registeredLabelsPdf(labels: RegisteredLabel[]): Promise<Uint8Array> {
@@ -27,8 +25,8 @@ export async function registeredLabelsPdf(labels: RegisteredLabel[]): Promise<Ui
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   for (const l of labels) {
-    const page = doc.addPage([210 * MM, 297 * MM]);
-    const text = (s: string, x: number, yFromTop: number, size = 9, b = false) => page.drawText(latin1(s), { x: x * MM, y: (297 - yFromTop) * MM, size, font: b ? bold : font, color: rgb(0, 0, 0) });
+    const page = doc.addPage(A4_PT);
+    const text = (s: string, x: number, yFromTop: number, size = 9, b = false) => page.drawText(winAnsi(s), { x: x * MM, y: (297 - yFromTop) * MM, size, font: b ? bold : font, color: rgb(0, 0, 0) });
     const box = (x: number, yFromTop: number, w: number, h: number) => page.drawRectangle({ x: x * MM, y: (297 - yFromTop - h) * MM, width: w * MM, height: h * MM, borderColor: rgb(0, 0, 0), borderWidth: 0.8 });
     const barcode = (x: number, yFromTop: number) => {
       const c = code128Ops(l.number, x * MM, (297 - yFromTop) * MM, { module: 0.33 * MM, height: 12 * MM });

@@ -10,7 +10,8 @@ import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.
 const require = createRequire(import.meta.url);
 const STANDARD_FONTS = `${path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
 
-export const MM = 72 / 25.4;
+export { MM } from './text-pages.js';
+import { MM } from './text-pages.js';
 
 export interface ZoneMm {
   /** From the page's top-left corner, in millimetres. */
