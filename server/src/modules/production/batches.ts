@@ -181,37 +181,31 @@ async function closeBatch(tx: Tx, deps: ProductionDeps, batchId: string, actorId
   return 'closed';
 }
 
-/** The print-file job: idempotent (a batch already past `building` is left alone). */
-export async function makePrintFile(deps: ProductionDeps, batchId: string): Promise<void> {
-  // Read in one short transaction, render outside any (the embedded database has one connection).
-  const input = await inScope(deps.db, systemScope, async (tx) => {
-    const batch = await tx.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
-    if (!batch || batch.status !== 'building' || !batch.closed_at) return null;
-    const rows = await tx
-      .selectFrom('batch_mailpieces as bm')
-      .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
-      .innerJoin('orders as o', 'o.id', 'm.order_id')
-      .innerJoin('organisations as org', 'org.id', 'o.organisation_id')
-      .select(['bm.position', 'm.id', 'm.first_page', 'm.last_page', 'm.sheets', 'm.carrier_sheet', 'm.recipient', 'm.tracking_number', 'o.id as order_id', 'o.name as order_name', 'org.name as organisation', 'o.documents', 'o.options'])
-      .where('bm.batch_id', '=', batchId)
-      .orderBy('bm.position')
-      .execute();
-    const docIds = new Set<string>();
-    for (const r of rows) {
-      for (const d of r.documents) docIds.add(d);
-      const bg = (r.options as unknown as OrderOptions).background;
-      if (bg) docIds.add(bg.document);
-    }
-    const docs = docIds.size ? await tx.selectFrom('documents').select(['id', 'sha256', 'pages']).where('id', 'in', [...docIds]).execute() : [];
-    return { batch, rows, docs: new Map(docs.map((d) => [d.id, d])) };
-  });
-  if (!input) return;
-  const { batch, rows, docs } = input;
-  const settings = await inScope(deps.db, systemScope, floorSettings);
-  const attributes = batch.attributes as unknown as ProductionAttributes;
+/**
+ * What the print file needs of each mailpiece (its pages, attachments, background, carrier
+ * sheet), read in the caller's transaction, in position order. Used for a whole batch and for the
+ * one letter of a reprint, so that both print the same sheets.
+ */
+export async function printLettersOf(tx: Tx, where: { batchId: string } | { mailpieceId: string }) {
+  let q = tx
+    .selectFrom('batch_mailpieces as bm')
+    .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
+    .innerJoin('orders as o', 'o.id', 'm.order_id')
+    .innerJoin('organisations as org', 'org.id', 'o.organisation_id')
+    .select(['bm.position', 'm.id', 'm.first_page', 'm.last_page', 'm.sheets', 'm.carrier_sheet', 'm.recipient', 'm.tracking_number', 'o.id as order_id', 'o.name as order_name', 'org.name as organisation', 'o.documents', 'o.options'])
+    .orderBy('bm.position');
+  q = 'batchId' in where ? q.where('bm.batch_id', '=', where.batchId) : q.where('bm.mailpiece_id', '=', where.mailpieceId);
+  const rows = await q.execute();
+  const docIds = new Set<string>();
+  for (const r of rows) {
+    for (const d of r.documents) docIds.add(d);
+    const bg = (r.options as unknown as OrderOptions).background;
+    if (bg) docIds.add(bg.document);
+  }
+  const docs = new Map((docIds.size ? await tx.selectFrom('documents').select(['id', 'sha256', 'pages']).where('id', 'in', [...docIds]).execute() : []).map((d) => [d.id, d]));
   const doc = (id: string) => {
     const d = docs.get(id);
-    if (!d?.sha256 || !d.pages) throw new Error(`document ${id} of batch ${batchId} is not ready`);
+    if (!d?.sha256 || !d.pages) throw new Error(`document ${id} is not ready to print`);
     return { sha256: d.sha256, pages: d.pages };
   };
   const letters: PrintLetter[] = rows.map((r) => {
@@ -226,10 +220,25 @@ export async function makePrintFile(deps: ProductionDeps, batchId: string): Prom
       sheets: r.sheets,
     };
   });
-  // Each part loads its own sources: memory stays bounded by a part, whatever the batch's size.
-  const load = async (sha: string) => PDFDocument.load(await deps.storage.getBuffer(sha), { updateMetadata: false });
+  return { rows, letters };
+}
+
+/** Reads a stored PDF for rendering (each part loads its own: memory stays bounded by a part). */
+export const loadStoredPdf = (deps: Pick<ProductionDeps, 'storage'>) => async (sha: string) => PDFDocument.load(await deps.storage.getBuffer(sha), { updateMetadata: false });
+
+/** The print-file job: idempotent (a batch already past `building` is left alone). */
+export async function makePrintFile(deps: ProductionDeps, batchId: string): Promise<void> {
+  // Read in one short transaction, render outside any (the embedded database has one connection).
+  const input = await inScope(deps.db, systemScope, async (tx) => {
+    const batch = await tx.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch || batch.status !== 'building' || !batch.closed_at) return null;
+    return { batch, settings: await floorSettings(tx), ...(await printLettersOf(tx, { batchId })) };
+  });
+  if (!input) return;
+  const { batch, rows, letters, settings } = input;
+  const attributes = batch.attributes as unknown as ProductionAttributes;
   const stored: PrintFilePart[] = [];
-  const parts = await renderPrintParts({ batchNumber: Number(batch.number), sides: attributes.sides, letters, partSheets: settings.printFilePartSheets, ...deps.zones }, load, async (p) => {
+  const parts = await renderPrintParts({ batchNumber: Number(batch.number), sides: attributes.sides, letters, partSheets: settings.printFilePartSheets, ...deps.zones }, loadStoredPdf(deps), async (p) => {
     // Content-addressed and rendered the same every time: a run after a crash stores nothing new.
     const s = await deps.storage.put(Buffer.from(p.bytes));
     stored.push({ part: p.part, sha256: s.sha256, sheets: p.sheets, pages: p.pages });
@@ -289,10 +298,12 @@ export function describeAttributes(a: ProductionAttributes): string[] {
   ];
 }
 
-export async function listBatches(deps: ProductionDeps, principal: UserPrincipal, filter: { status?: string | undefined }) {
+export async function listBatches(deps: ProductionDeps, principal: UserPrincipal, filter: { status?: string | undefined; ids?: string[] }) {
+  if (filter.ids?.length === 0) return [];
   return inScope(deps.db, scopeOf(principal), (tx) => {
     let q = tx.selectFrom('batches').selectAll().orderBy('number', 'desc').limit(200);
     if (filter.status) q = q.where('status', '=', filter.status as never);
+    if (filter.ids) q = q.where('id', 'in', filter.ids);
     return q.execute();
   });
 }
@@ -325,7 +336,11 @@ export async function getBatch(deps: ProductionDeps, principal: UserPrincipal, i
 
 /** A file of a batch (a print-file part, its ticket, a reprint), never any other stored object. */
 export async function batchFile(deps: ProductionDeps, principal: UserPrincipal, id: string, sha256: string) {
-  const { batch, events } = await getBatch(deps, principal, id);
+  const { batch, events } = await inScope(deps.db, scopeOf(principal), async (tx) => ({
+    batch: await tx.selectFrom('batches').select(['print_files', 'deposit_slip']).where('id', '=', id).executeTakeFirst(),
+    events: await tx.selectFrom('batch_events').select('detail').where('batch_id', '=', id).where('type', '=', 'batch.reprint').execute(),
+  }));
+  if (!batch) throw notFound('This batch');
   const files = batch.print_files;
   const known = new Set([files?.ticket, files?.labels, batch.deposit_slip?.sha256, ...(files?.parts ?? []).map((p) => p.sha256), ...events.map((e) => (e.detail as { file?: string }).file)]);
   if (!known.has(sha256)) throw notFound('This file');

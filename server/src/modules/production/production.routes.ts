@@ -94,8 +94,8 @@ export function productionRoutes(deps: ProductionDeps): FastifyPluginAsyncZod {
       async (request) => {
         const principal = requirePrincipal(request);
         const outcome = await buildBatches(deps, principal, { close: request.body.close });
-        const all = await listBatches(deps, principal, {});
-        return { assigned: outcome.assigned, batches: all.filter((b) => outcome.batchIds.includes(b.id)).map(presentBatch), held: outcome.held.map((h) => ({ batch_id: h.batchId, reason: h.reason })) };
+        const touched = await listBatches(deps, principal, { ids: outcome.batchIds });
+        return { assigned: outcome.assigned, batches: touched.map(presentBatch), held: outcome.held.map((h) => ({ batch_id: h.batchId, reason: h.reason })) };
       },
     );
 

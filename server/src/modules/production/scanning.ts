@@ -1,14 +1,12 @@
 import { sql } from 'kysely';
-import { PDFDocument } from 'pdf-lib';
-import { frankingCents, MAILPIECE_TRANSITIONS, orderRollup, scanBatch, scanMailpiece, type FloorStep, type MailpieceStatus, type ProductionAttributes } from '#domain/production/index.js';
+import { frankingCents, MAILPIECE_TRANSITIONS, orderRollup, scanBatch, scanMailpiece, type FloorStep, type MailpieceStatus } from '#domain/production/index.js';
 import { AppError, notFound } from '../../errors.js';
 import { inScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { changeOrderStatus } from '../orders/index.js';
-import { attributesOf } from './batches.js';
+import { attributesOf, loadStoredPdf, printLettersOf } from './batches.js';
 import type { ProductionDeps } from './deps.js';
 import { depositSlipJob } from './deposit-slip.js';
-import { floorSettings } from './floor-settings.js';
 import { parseMark, renderPrintParts } from './print-file.js';
 
 /**
@@ -221,41 +219,11 @@ export async function reprintMailpiece(deps: ProductionDeps, principal: UserPrin
     const mailpieceId = target.id;
     const mp = await mailpieceInBatch(tx, mailpieceId);
     if (mp.status !== 'pending' && mp.status !== 'printed') throw new AppError('conflict', `${mp.label} is already ${mp.status}: only letters not yet inserted are reprinted.`);
-    const row = await tx
-      .selectFrom('mailpieces as m')
-      .innerJoin('orders as o', 'o.id', 'm.order_id')
-      .select(['m.first_page', 'm.last_page', 'm.carrier_sheet', 'm.recipient', 'm.sheets', 'o.documents', 'o.options'])
-      .where('m.id', '=', mailpieceId)
-      .executeTakeFirstOrThrow();
-    const options = row.options as unknown as Parameters<typeof attributesOf>[0];
-    const ids = [...row.documents, ...(options.background ? [options.background.document] : [])];
-    const docs = await tx.selectFrom('documents').select(['id', 'sha256', 'pages']).where('id', 'in', ids).execute();
-    const settings = await floorSettings(tx);
-    return { mp, row, options, docs: new Map(docs.map((d) => [d.id, d])), settings };
+    const { rows, letters } = await printLettersOf(tx, { mailpieceId });
+    return { mp, letters, attributes: attributesOf(rows[0]!.options as unknown as Parameters<typeof attributesOf>[0]) };
   });
-  const { mp, row, options, docs } = input;
-  const sha = (id: string) => docs.get(id)!.sha256!;
-  const [main, ...attachments] = row.documents;
-  const attributes: ProductionAttributes = attributesOf(options);
-  const [part] = await renderPrintParts(
-    {
-      batchNumber: Number(mp.batch_number),
-      sides: attributes.sides,
-      partSheets: Number.MAX_SAFE_INTEGER,
-      ...deps.zones,
-      letters: [
-        {
-          position: mp.position!,
-          mailpieceId: mp.id,
-          carrierSheet: row.carrier_sheet ? { lines: row.recipient.address } : null,
-          documents: [{ sha256: sha(main!), first: row.first_page, last: row.last_page }, ...attachments.map((a) => ({ sha256: sha(a), first: 1, last: docs.get(a)!.pages! }))],
-          background: options.background ? { sha256: sha(options.background.document), pages: options.background.pages } : null,
-          sheets: row.sheets,
-        },
-      ],
-    },
-    async (s) => PDFDocument.load(await deps.storage.getBuffer(s), { updateMetadata: false }),
-  );
+  const { mp, letters, attributes } = input;
+  const [part] = await renderPrintParts({ batchNumber: Number(mp.batch_number), sides: attributes.sides, partSheets: Number.MAX_SAFE_INTEGER, ...deps.zones, letters }, loadStoredPdf(deps));
   const stored = await deps.storage.put(Buffer.from(part!.bytes));
   await inScope(deps.db, scopeOf(principal), async (tx) => {
     const detail = { reason, file: stored.sha256, sheets: part!.sheets };
