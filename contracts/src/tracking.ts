@@ -2,6 +2,20 @@ import { z } from 'zod';
 import { EVENT_PATTERNS_LIST, NOTIFIABLE_EVENTS } from './tracking-events.js';
 import { idOf, timestamp } from './common.js';
 
+/** An event as the live stream (`data:`) and webhooks (the body) deliver it. */
+export const trackingEvent = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    at: timestamp,
+    order_id: idOf('ord'),
+    order_name: z.string(),
+    mailpiece_id: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TrackingEvent' });
+export type TrackingEventDto = z.infer<typeof trackingEvent>;
+
 /** Webhooks (api.md): `POST /api/v1/webhooks {url, events}`, signed deliveries, a delivery log. */
 export const createWebhookBody = z.strictObject({
   url: z.string().trim().min(8).max(2000).meta({ description: 'https:// endpoint that receives a POST per event' }),

@@ -4,19 +4,12 @@
 // was missed; `onOpen` is called at each (re)connection for whatever a page wants to read again.
 import { EVENT_TYPES_LIST } from '#contracts/tracking-events.js';
 import { useEffect, useRef, useState } from 'react';
+import type { TrackingEventDto } from '#contracts/tracking.js';
 
 export const EVENT_STREAM_URL = '/api/v1/events/stream';
 
-/** One event as the server sends it (`data:`), its `event:` line being `type`. */
-export interface TrackingEvent {
-  id: string;
-  type: string;
-  at: string;
-  order_id: string;
-  order_name: string;
-  mailpiece_id: string | null;
-  detail: Record<string, unknown>;
-}
+/** One event as the server sends it (`data:`, contracts/tracking.ts), its `event:` line being `type`. */
+export type TrackingEvent = TrackingEventDto;
 
 // Server-sent events with an `event:` line reach only the listeners of that type (never
 // `onmessage`): every type of the event log (contracts/src/tracking-events.ts) is listened to.

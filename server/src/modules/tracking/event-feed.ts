@@ -49,21 +49,28 @@ export async function eventsAfter(db: Kysely<DB>, cursor: Cursor, limit: number)
   return inScope(db, systemScope, (tx) => eventsAfterIn(tx, cursor, limit));
 }
 
+/** The event log with what a reader needs of each order (its name, its organisation and author). */
+const eventRows = (tx: Tx) =>
+  tx
+    .selectFrom('order_events as e')
+    .innerJoin('orders as o', 'o.id', 'e.order_id')
+    .select(['e.id', 'e.tx', 'e.type', 'e.at', 'e.order_id', 'o.name as order_name', 'e.mailpiece_id', 'e.detail', 'e.organisation_id', 'o.created_by']);
+
+type EventRow = Awaited<ReturnType<ReturnType<typeof eventRows>['execute']>>[number];
+const toEvent = (r: EventRow): TrackingEvent => ({ ...r, tx: String(r.tx), at: new Date(r.at).toISOString(), detail: r.detail ?? {} });
+
 /** The same, in the caller's (system-scope) transaction. */
 export async function eventsAfterIn(tx: Tx, cursor: Cursor, limit: number): Promise<{ events: TrackingEvent[]; horizon: string }> {
   const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(tx);
   const horizon = rows[0]!.horizon;
-  const found = await tx
-    .selectFrom('order_events as e')
-    .innerJoin('orders as o', 'o.id', 'e.order_id')
-    .select(['e.id', 'e.tx', 'e.type', 'e.at', 'e.order_id', 'o.name as order_name', 'e.mailpiece_id', 'e.detail', 'e.organisation_id', 'o.created_by'])
+  const found = await eventRows(tx)
     .where(sql<boolean>`(e.tx, e.id) > (${cursor.tx}::bigint, ${cursor.id})`)
     .where(sql<boolean>`e.tx < ${horizon}::bigint`)
     .orderBy('e.tx')
     .orderBy('e.id')
     .limit(limit)
     .execute();
-  return { events: found.map((r) => ({ ...r, tx: String(r.tx), at: new Date(r.at).toISOString(), detail: r.detail ?? {} })), horizon };
+  return { events: found.map(toEvent), horizon };
 }
 
 export function createEventFeed(deps: { db: Kysely<DB>; pollMs?: number; onError?: (err: unknown) => void }): EventFeed {
@@ -117,18 +124,9 @@ export function createEventFeed(deps: { db: Kysely<DB>; pollMs?: number; onError
       };
     },
     async since(principal, lastEventId, limit = 500) {
-      const rows = await inScope(deps.db, systemScope, (tx) =>
-        tx
-          .selectFrom('order_events as e')
-          .innerJoin('orders as o', 'o.id', 'e.order_id')
-          .select(['e.id', 'e.tx', 'e.type', 'e.at', 'e.order_id', 'o.name as order_name', 'e.mailpiece_id', 'e.detail', 'e.organisation_id', 'o.created_by'])
-          .where('e.id', '>', lastEventId)
-          .orderBy('e.id')
-          .limit(5000)
-          .execute(),
-      );
+      const rows = await inScope(deps.db, systemScope, (tx) => eventRows(tx).where('e.id', '>', lastEventId).orderBy('e.id').limit(5000).execute());
       return rows
-        .map((r) => ({ ...r, tx: String(r.tx), at: new Date(r.at).toISOString(), detail: r.detail ?? {} }))
+        .map(toEvent)
         .filter((e) => visibleTo(principal, e))
         .slice(0, limit);
     },
