@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { buildServer } from '../../scripts/build-server.mjs';
-import { ROOT, startServer } from './bench-helpers.js';
+import { recordBenchmarkRow, startServer } from './bench-helpers.js';
 
 /**
  * `npm run bench:api`: an authenticated JSON read (GET /api/v1/me: API key lookup, a scoped
@@ -40,17 +38,12 @@ try {
 }
 
 function recordResult(row: string): void {
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const heading = '## bench:api';
-  const tableHead = '| date | database | Pli `GET /api/v1/me` (API key, RLS transaction) | bare Fastify hello-world | ratio | conditions |\n|---|---|---|---|---|---|';
-  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\nEach benchmark runs beside a reference tool on the same machine in the same run; the ratio is what to compare across machines.\n';
-  if (!text.includes(heading)) {
-    text += `\n${heading}\n\n\`npm run bench:api\` — an authenticated JSON read through every platform plugin, against a bare Fastify hello-world, each in its own process, load from autocannon in a third.\n\n${tableHead}\n`;
-  }
-  const lines = text.split('\n');
-  const headIndex = lines.findIndex((l) => l.startsWith('| date | database | Pli'));
-  let insertAt = headIndex + 2;
-  while (insertAt < lines.length && lines[insertAt]!.startsWith('|')) insertAt++;
-  lines.splice(insertAt, 0, row);
-  fs.writeFileSync(file, lines.join('\n'));
+  recordBenchmarkRow(
+    {
+      heading: '## bench:api',
+      intro: '`npm run bench:api` — an authenticated JSON read through every platform plugin, against a bare Fastify hello-world, each in its own process, load from autocannon in a third.',
+      tableHead: '| date | database | Pli `GET /api/v1/me` (API key, RLS transaction) | bare Fastify hello-world | ratio | conditions |\n|---|---|---|---|---|---|',
+    },
+    row,
+  );
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildServer } from '../../scripts/build-server.mjs';
-import { ROOT } from './bench-helpers.js';
+import { recordBenchmarkRow, ROOT } from './bench-helpers.js';
 
 /**
  * `npm run bench:batch`: a batch of N three-page letters (default 10,000, each its own file as
@@ -57,16 +57,12 @@ process.stdout.write(
 );
 fs.rmSync(work, { recursive: true, force: true });
 
-const file = path.join(ROOT, 'docs/benchmarks.md');
-let text = fs.readFileSync(file, 'utf8');
-const heading = '## bench:batch';
-if (!text.includes(heading)) {
-  text += `\n${heading}\n\n\`npm run bench:batch\` — a batch of 10,000 three-page letters (each its own file, as uploads are) rendered into its print file by the print-file renderer, built and in its own process: background under each letter's first page, a DataMatrix on every sheet front, blank backs, parts of 2,000 sheets, each part checked by \`qpdf --check\` afterwards (not timed). Beside \`qpdf --empty --pages\` merging the same 10,000 files in the same run. Targets: within 2.5× of qpdf's time, peak memory < 500 MB.\n\n| date | letters → pages (sheets) | Pli | qpdf merge | ratio | Pli peak RSS |\n|---|---|---|---|---|---|\n`;
-}
 const row = `| ${new Date().toISOString().slice(0, 10)} | ${N} → ${pages} (${sheets}) | ${(ms / 1000).toFixed(1)} s (${Math.round(pages / (ms / 1000))} pages/s) | ${(qpdfMs / 1000).toFixed(1)} s | ${ratio.toFixed(2)}× | ${Math.round(peakKb / 1024)} MB |`;
-const lines = text.split('\n');
-const head = lines.findIndex((l) => l.startsWith('| date | letters → pages'));
-let at = head + 2;
-while (at < lines.length && lines[at]!.startsWith('|')) at++;
-lines.splice(at, 0, row);
-fs.writeFileSync(file, lines.join('\n'));
+recordBenchmarkRow(
+  {
+    heading: '## bench:batch',
+    intro: `\`npm run bench:batch\` — a batch of 10,000 three-page letters (each its own file, as uploads are) rendered into its print file by the print-file renderer, built and in its own process: background under each letter's first page, a DataMatrix on every sheet front, blank backs, parts of 2,000 sheets, each part checked by \`qpdf --check\` afterwards (not timed). Beside \`qpdf --empty --pages\` merging the same 10,000 files in the same run. Targets: within 2.5× of qpdf's time, peak memory < 500 MB.`,
+    tableHead: '| date | letters → pages (sheets) | Pli | qpdf merge | ratio | Pli peak RSS |\n|---|---|---|---|---|---|',
+  },
+  row,
+);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildServer } from '../../scripts/build-server.mjs';
-import { ROOT, startServer } from './bench-helpers.js';
+import { recordBenchmarkRow, ROOT, startServer } from './bench-helpers.js';
 
 /**
  * `npm run bench:intake`, against the server as `npm start` runs it (the build, in its own
@@ -100,16 +100,12 @@ process.stdout.write(
 server.child.kill('SIGTERM');
 fs.rmSync(work, { recursive: true, force: true });
 
-const file = path.join(ROOT, 'docs/benchmarks.md');
-let text = fs.readFileSync(file, 'utf8');
-const heading = '## bench:intake';
-if (!text.includes(heading)) {
-  text += `\n${heading}\n\n\`npm run bench:intake\` — (a) upload + inspection + address reading of a 3-page letter through the API (median of ${RUNS}) beside \`pdftotext -bbox\` on the same file; (b) a bulk mail-merge PDF uploaded, inspected (every page: format, inserter mark zone) and split at each address, beside \`qpdf --split-pages\` + \`pdftotext -bbox\` on the same file. Targets: (a) < 300 ms; (b) within 3× of the pair, peak memory < 500 MB.\n\n| date | (a) Pli | (a) pdftotext -bbox | (b) pages → letters | (b) Pli | (b) qpdf + pdftotext | (b) ratio | (b) peak RSS |\n|---|---|---|---|---|---|---|---|\n`;
-}
 const row = `| ${new Date().toISOString().slice(0, 10)} | ${a.ours.toFixed(0)} ms | ${a.ref.toFixed(0)} ms | ${pages} → ${letters} | ${(oursMs / 1000).toFixed(1)} s (${Math.round(pages / (oursMs / 1000))} pages/s) | ${(refMs / 1000).toFixed(1)} s | ${b.ratio.toFixed(1)}× | ${b.peakMb.toFixed(0)} MB |`;
-const lines = text.split('\n');
-const head = lines.findIndex((l) => l.startsWith('| date | (a) Pli'));
-let at = head + 2;
-while (at < lines.length && lines[at]!.startsWith('|')) at++;
-lines.splice(at, 0, row);
-fs.writeFileSync(file, lines.join('\n'));
+recordBenchmarkRow(
+  {
+    heading: '## bench:intake',
+    intro: `\`npm run bench:intake\` — (a) upload + inspection + address reading of a 3-page letter through the API (median of ${RUNS}) beside \`pdftotext -bbox\` on the same file; (b) a bulk mail-merge PDF uploaded, inspected (every page: format, inserter mark zone) and split at each address, beside \`qpdf --split-pages\` + \`pdftotext -bbox\` on the same file. Targets: (a) < 300 ms; (b) within 3× of the pair, peak memory < 500 MB.`,
+    tableHead: '| date | (a) Pli | (a) pdftotext -bbox | (b) pages → letters | (b) Pli | (b) qpdf + pdftotext | (b) ratio | (b) peak RSS |\n|---|---|---|---|---|---|---|---|',
+  },
+  row,
+);
