@@ -11,7 +11,6 @@ import type { Tariff } from './api';
 import { formatEuros, formatRate, parisToday } from './money';
 import {
   changedFields,
-  CLASS_LABEL,
   dateProblem,
   draftFrom,
   GROUP_LABEL,
@@ -24,7 +23,6 @@ import {
   readFields,
   requiredSteps,
   serverField,
-  stepText,
   tariffFrom,
   VAT_CATEGORIES,
   vatKey,
@@ -33,6 +31,7 @@ import {
   type Field,
   type FieldProblem,
 } from './model';
+import { PostageGrid } from './PostageGrid';
 import classes from './Tariffs.module.css';
 
 const DATE_FIELD = 'tariff.effectiveFrom';
@@ -233,48 +232,33 @@ export function TariffForm({
             <Table.ScrollContainer minWidth={720}>
               <Table withRowBorders={false} verticalSpacing={4}>
                 <Table.Caption>{t('tariffs.form.postageCaption')}</Table.Caption>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('tariffs.view.columns.class')}</Table.Th>
-                    {steps.map((step) => (
-                      <Table.Th key={step} scope="col" className={classes.number}>
-                        {t('tariffs.view.upTo', { step: stepText(step) })}
-                      </Table.Th>
-                    ))}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {MAIL_CLASS_ORDER.map((mailClass) => (
-                    <Table.Tr key={mailClass}>
-                      <Table.Th scope="row" fw={500}>
-                        {t(CLASS_LABEL[mailClass])}
-                      </Table.Th>
-                      {steps.map((step) => {
-                        const key = postageKey(mailClass, step);
-                        const invalid = messageOf(key) !== undefined;
-                        const required = requiredSteps(mailClass).includes(step);
-                        return (
-                          <Table.Td key={step}>
-                            <TextInput
-                              aria-label={postageLabel(t, mailClass, step)}
-                              aria-describedby={invalid ? gridErrorsId : undefined}
-                              required={required}
-                              inputMode="decimal"
-                              autoComplete="off"
-                              size="sm"
-                              className={classes.cell}
-                              value={draft.values[key] ?? ''}
-                              onChange={(e) => setValue(key, e.currentTarget.value)}
-                              error={invalid}
-                              rightSection={<span aria-hidden="true">€</span>}
-                              rightSectionPointerEvents="none"
-                            />
-                          </Table.Td>
-                        );
-                      })}
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
+                <PostageGrid
+                  steps={steps}
+                  rowWeight={500}
+                  cell={(mailClass, step) => {
+                    const key = postageKey(mailClass, step);
+                    const invalid = messageOf(key) !== undefined;
+                    const required = requiredSteps(mailClass).includes(step);
+                    return (
+                      <Table.Td>
+                        <TextInput
+                          aria-label={postageLabel(t, mailClass, step)}
+                          aria-describedby={invalid ? gridErrorsId : undefined}
+                          required={required}
+                          inputMode="decimal"
+                          autoComplete="off"
+                          size="sm"
+                          className={classes.cell}
+                          value={draft.values[key] ?? ''}
+                          onChange={(e) => setValue(key, e.currentTarget.value)}
+                          error={invalid}
+                          rightSection={<span aria-hidden="true">€</span>}
+                          rightSectionPointerEvents="none"
+                        />
+                      </Table.Td>
+                    );
+                  }}
+                />
               </Table>
             </Table.ScrollContainer>
             {(gridMessages.length > 0 || postageServerMessage) && (

@@ -3,17 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { Tariff } from './api';
 import { formatEuros, formatRate } from './money';
 import {
-  CLASS_LABEL,
   GROUP_LABEL,
-  MAIL_CLASS_ORDER,
   postageSteps,
   PRICE_GROUPS,
   PRICE_LINES,
-  stepText,
   VAT_CATEGORIES,
   VAT_LABEL,
   vatCategoryOf,
 } from './model';
+import { PostageGrid } from './PostageGrid';
 import classes from './Tariffs.module.css';
 
 /** A price the tariff does not have (a step a class does not offer): a dash, said in words. */
@@ -74,33 +72,14 @@ export function TariffView({ tariff }: { tariff: Tariff }) {
       <Table.ScrollContainer minWidth={560}>
         <Table>
           <Table.Caption>{t('tariffs.view.postageCaption', { rate: rate(tariff.vat[vatCategoryOf(tariff, 'postage')]) })}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('tariffs.view.columns.class')}</Table.Th>
-              {steps.map((step) => (
-                <Table.Th key={step} scope="col" className={classes.number}>
-                  {t('tariffs.view.upTo', { step: stepText(step) })}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {MAIL_CLASS_ORDER.map((mailClass) => (
-              <Table.Tr key={mailClass}>
-                <Table.Th scope="row" fw={400}>
-                  {t(CLASS_LABEL[mailClass])}
-                </Table.Th>
-                {steps.map((step) => {
-                  const cents = tariff.lines.postage[mailClass][step];
-                  return (
-                    <Table.Td key={step} className={classes.number}>
-                      {cents === undefined ? <NotOffered /> : euros(cents)}
-                    </Table.Td>
-                  );
-                })}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
+          <PostageGrid
+            steps={steps}
+            rowWeight={400}
+            cell={(mailClass, step) => {
+              const cents = tariff.lines.postage[mailClass][step];
+              return <Table.Td className={classes.number}>{cents === undefined ? <NotOffered /> : euros(cents)}</Table.Td>;
+            }}
+          />
         </Table>
       </Table.ScrollContainer>
 
