@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NumberInput, Stack, Switch, Table, TagsInput, TextInput } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, Stack, Switch, Table, TagsInput, TextInput, type NumberInputProps } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -20,6 +20,11 @@ function normaliseTime(text: string): string | null {
   if (!match) return null;
   const time = `${match[1]!.padStart(2, '0')}:${match[2] ?? '00'}`;
   return HHMM.test(time) ? time : null;
+}
+
+/** A whole, positive count, required (every number of the floor's settings and ranges). */
+function CountInput(props: NumberInputProps) {
+  return <NumberInput allowDecimal={false} allowNegative={false} required {...props} />;
 }
 
 function SettingsForm({ settings }: { settings: FloorSettings }) {
@@ -56,6 +61,11 @@ function SettingsForm({ settings }: { settings: FloorSettings }) {
   };
 
   const touched = () => setSaved(false);
+  /** A change to a field: kept, and the "saved" message goes. */
+  const edited = (set: (v: number | string) => void) => (v: number | string) => {
+    set(v);
+    touched();
+  };
 
   return (
     <form onSubmit={submit} noValidate>
@@ -70,32 +80,20 @@ function SettingsForm({ settings }: { settings: FloorSettings }) {
           }}
         />
         <Group grow align="flex-start">
-          <NumberInput
+          <CountInput
             label={t('production.settings.maxMailpieces')}
             min={1}
             max={100_000}
-            allowDecimal={false}
-            allowNegative={false}
-            required
             value={maxMailpieces}
-            onChange={(v) => {
-              setMaxMailpieces(v);
-              touched();
-            }}
+            onChange={edited(setMaxMailpieces)}
             error={fieldError(update.error, 'batch.max_mailpieces')}
           />
-          <NumberInput
+          <CountInput
             label={t('production.settings.maxSheets')}
             min={1}
             max={1_000_000}
-            allowDecimal={false}
-            allowNegative={false}
-            required
             value={maxSheets}
-            onChange={(v) => {
-              setMaxSheets(v);
-              touched();
-            }}
+            onChange={edited(setMaxSheets)}
             error={fieldError(update.error, 'batch.max_sheets')}
           />
         </Group>
@@ -109,19 +107,13 @@ function SettingsForm({ settings }: { settings: FloorSettings }) {
           clearable
           error={cutoffError ?? fieldError(update.error, 'cutoffs')}
         />
-        <NumberInput
+        <CountInput
           label={t('production.settings.partSheets')}
           description={t('production.settings.partSheetsHint')}
           min={50}
           max={100_000}
-          allowDecimal={false}
-          allowNegative={false}
-          required
           value={partSheets}
-          onChange={(v) => {
-            setPartSheets(v);
-            touched();
-          }}
+          onChange={edited(setPartSheets)}
           error={fieldError(update.error, 'print_file_part_sheets')}
         />
         <ErrorAlert error={update.error} shownFields={['batch.max_mailpieces', 'batch.max_sheets', 'cutoffs', 'print_file_part_sheets']} />
@@ -178,25 +170,19 @@ function AddRangeForm() {
             onChange={(e) => setPrefix(e.currentTarget.value.toUpperCase())}
             error={fieldError(add.error, 'prefix')}
           />
-          <NumberInput
+          <CountInput
             label={t('production.ranges.first')}
-            required
             min={0}
             max={9_999_999_999}
-            allowDecimal={false}
-            allowNegative={false}
             w={200}
             value={first}
             onChange={setFirst}
             error={fieldError(add.error, 'first')}
           />
-          <NumberInput
+          <CountInput
             label={t('production.ranges.last')}
-            required
             min={0}
             max={9_999_999_999}
-            allowDecimal={false}
-            allowNegative={false}
             w={200}
             value={last}
             onChange={setLast}
