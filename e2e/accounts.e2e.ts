@@ -18,7 +18,7 @@ const ADMIN_EMAIL = 'claire.martin@test-sur-mer.test';
 const USER_EMAIL = 'paul.dupont@test-sur-mer.test';
 const USER_PASSWORD = 'marée haute sur la digue 2026';
 
-// The client's file as French offices send it (see shared/fixtures/accounts): French headers
+// The client's file as French offices send it (see fixtures/accounts): French headers
 // and roles. Line 3 has an e-mail address without "@".
 const ACCOUNT_FILE = [
   'Nom,Prénom,Adresse e-mail,Rôle',

@@ -11,7 +11,7 @@ import { eventually, journey, see } from './harness';
 
 const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
 const EMAIL = 'user@mairie-demo.test';
-const LETTER = fileURLToPath(new URL('../../shared/fixtures/letters/lettre-1-page.pdf', import.meta.url));
+const LETTER = fileURLToPath(new URL('../fixtures/letters/lettre-1-page.pdf', import.meta.url));
 const ORDER_NAME = 'Relance cantine — Mme Martin';
 
 /** A form field by its whole label (Mantine appends " *" to required fields' labels). */

@@ -11,7 +11,7 @@ import { DEMO_PASSWORD, eventually, field, journey, nextWizardStep, see, signInS
 
 const CLIENT_EMAIL = 'user@mairie-demo.test';
 const OPERATOR_EMAIL = 'operator@pli.test';
-const LETTER = fileURLToPath(new URL('../../shared/fixtures/letters/lettre-1-page.pdf', import.meta.url));
+const LETTER = fileURLToPath(new URL('../fixtures/letters/lettre-1-page.pdf', import.meta.url));
 const ORDER_NAME = 'Avis de travaux — rue des Lilas';
 /** How soon a change on the floor must show on the client's page (the 30 s re-read is not "live"). */
 const LIVE_MS = 8_000;

@@ -13,7 +13,7 @@ import { recordBenchmarkRow, ROOT } from './bench-helpers.js';
  * the same run. Pages/s and the renderer's peak resident memory (VmHWM).
  */
 const N = Number(process.env.BENCH_LETTERS ?? 10_000);
-const LETTERS = path.resolve(ROOT, '../shared/fixtures/letters');
+const LETTERS = path.resolve(ROOT, 'fixtures/letters');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pli-bench-batch-'));
 const letter = fs.readFileSync(path.join(LETTERS, 'lettre-3-pages.pdf'));
 const files: string[] = [];

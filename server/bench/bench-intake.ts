@@ -15,7 +15,7 @@ import { recordBenchmarkRow, ROOT, startServer } from './bench-helpers.js';
  *      the same file; pages/s, and the server process's peak resident memory (VmHWM).
  * BENCH_BULK_PAGES sets (b)'s size (a multiple of 3); BENCH_DATABASE_URL runs on PostgreSQL.
  */
-const LETTERS = path.resolve(ROOT, '../shared/fixtures/letters');
+const LETTERS = path.resolve(ROOT, 'fixtures/letters');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const BULK_PAGES = Number(process.env.BENCH_BULK_PAGES ?? 30_000);
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestDatabase, DEMO_PASSWORD, freePort, SHARED_FIXTURES, tempDir, until, type TestDatabase } from './helpers.js';
+import { backends, createTestDatabase, DEMO_PASSWORD, freePort, FIXTURES, tempDir, until, type TestDatabase } from './helpers.js';
 
 /**
  * Exactly once on the floor (issue: reliability): the API and a worker as separate processes on
@@ -75,7 +75,7 @@ describe.runIf(backends().includes('postgres'))('the floor survives SIGKILL at r
 
     // Three runs of the 20-letter mail-merge, split at each address: 60 letters, accepted.
     const form = new FormData();
-    form.append('file', new Blob([fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'publipostage-20-lettres.pdf'))], { type: 'application/pdf' }), 'publipostage.pdf');
+    form.append('file', new Blob([fs.readFileSync(path.join(FIXTURES, 'letters', 'publipostage-20-lettres.pdf'))], { type: 'application/pdf' }), 'publipostage.pdf');
     const doc = await (await fetch(`${base()}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${user}` }, body: form })).json();
     for (let i = 0; i < 3; i++) {
       const order = (await call(user, 'POST', '/api/v1/orders', { kind: 'paper', name: `Publipostage ${i}`, address_source: 'document', documents: [doc.id], split: { mode: 'address' }, options: { color: 'bw', sides: 'duplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } } })).json;

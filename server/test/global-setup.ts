@@ -8,6 +8,7 @@ import { openDatabase } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createJobQueue } from '../src/platform/jobs/job-queue.js';
 import { migrations } from '../src/migrations/index.js';
+import { missingTools, OUTSIDE_TOOLS } from './outside-tools.js';
 
 /**
  * Builds migrated database templates once per run: a PGlite directory (creating one costs ~5 s,
@@ -42,7 +43,22 @@ async function prepare(databaseUrl: string | undefined, pgliteDir: string): Prom
   }
 }
 
+/** One line saying what this machine cannot run, and why; CI must run everything. */
+function reportSkipped(): void {
+  const skipped: string[] = [];
+  if (!process.env.TEST_DATABASE_URL) skipped.push('the PostgreSQL runs and the multi-process tests (TEST_DATABASE_URL is not set)');
+  const missing = missingTools();
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((t) => OUTSIDE_TOOLS[t].install))].join(' ');
+    skipped.push(`the checks by ${missing.join(', ')} (not installed: apt-get install ${packages})`);
+  }
+  if (skipped.length === 0) return;
+  if (process.env.CI) throw new Error(`CI runs every test, but this machine would skip ${skipped.join('; ')}`);
+  console.log(`npm test skips ${skipped.join('; ')}.`);
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  reportSkipped();
   const dir = path.join(ROOT, '.tmp', 'test-templates', `pglite-${templateHash()}`);
   if (!fs.existsSync(path.join(dir, 'READY'))) {
     fs.rmSync(dir, { recursive: true, force: true });

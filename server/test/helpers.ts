@@ -142,7 +142,8 @@ export function multipartFile(field: string, filename: string, bytes: Uint8Array
   return { payload: Buffer.concat([head, Buffer.from(bytes), tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+/** Realistic inputs kept in the repository (fixtures/README.md says how each was made). */
+export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 
 /** A fresh API key acting as the user with this e-mail. */
 export async function apiKeyFor(t: TestApp, email: string): Promise<string> {
@@ -189,7 +190,7 @@ export const PAPER_OPTIONS = { color: 'bw', sides: 'duplex', envelope: 'C5/6', b
 export async function submitLetterOrder(t: TestApp, key: string, opts: { file?: string; name?: string; options?: Record<string, unknown>; extra?: Record<string, unknown> } = {}): Promise<string> {
   const auth = { authorization: `Bearer ${key}` };
   const file = opts.file ?? 'lettre-1-page.pdf';
-  const mp = multipartFile('file', file, fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', file)), 'application/pdf');
+  const mp = multipartFile('file', file, fs.readFileSync(path.join(FIXTURES, 'letters', file)), 'application/pdf');
   const doc = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth, ...mp.headers } });
   if (doc.statusCode !== 201) throw new Error(`upload: ${doc.body}`);
   const order = await t.app.inject({

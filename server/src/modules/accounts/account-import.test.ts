@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestApp, multipartFile, SHARED_FIXTURES, signIn, type Browser, type TestApp } from '../../../test/helpers.js';
+import { backends, createTestApp, multipartFile, FIXTURES, signIn, type Browser, type TestApp } from '../../../test/helpers.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 import { makeCsv, makeXlsx, makeXlsxBomb } from './account-file/test-helpers.js';
 import { insertUser } from './users.js';
@@ -11,7 +11,7 @@ describe.each(backends())('account import on %s', (kind) => {
   let t: TestApp;
   let provider: Browser;
   let demoOrg: string;
-  const fixture = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'accounts', name));
+  const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, 'accounts', name));
 
   beforeAll(async () => {
     t = await createTestApp(kind);

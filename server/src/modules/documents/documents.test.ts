@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, SHARED_FIXTURES, until, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, FIXTURES, until, type TestApp } from '../../../test/helpers.js';
 import { A4_PT, makePdf, VALID_ADDRESS } from '../../../test/pdf-fixtures.js';
 import { SOFFICE_BINARY } from './convert-office.js';
 
 const MM = 72 / 25.4;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const letter = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', name));
+const letter = (name: string) => fs.readFileSync(path.join(FIXTURES, 'letters', name));
 
 describe.each(backends())('documents on %s', (kind) => {
   let t: TestApp;
@@ -69,12 +68,8 @@ describe.each(backends())('documents on %s', (kind) => {
     expect(doc.warnings[0]).toContain('Fonts not embedded');
   });
 
-  const encrypted = (): Buffer => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pli-enc-'));
-    fs.writeFileSync(path.join(dir, 'in.pdf'), letter('lettre-1-page.pdf'));
-    execFileSync('qpdf', ['--encrypt', 'user', 'owner', '256', '--', path.join(dir, 'in.pdf'), path.join(dir, 'out.pdf')]);
-    return fs.readFileSync(path.join(dir, 'out.pdf'));
-  };
+  // The letter as `qpdf --encrypt user owner 256` leaves it (fixtures/README.md).
+  const encrypted = (): Buffer => letter('lettre-1-page-chiffree.pdf');
 
   it.each([
     ['not a PDF but named .pdf', async () => Buffer.from('Bonjour, ceci est du texte et pas un PDF.'), 415, 'is not a PDF'],

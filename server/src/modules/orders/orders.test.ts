@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, SHARED_FIXTURES, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, FIXTURES, type TestApp } from '../../../test/helpers.js';
 import { makePdf } from '../../../test/pdf-fixtures.js';
 import { fixedClock } from '../../platform/clock/clock.js';
 
@@ -26,7 +26,7 @@ describe.each(backends())('paper orders on %s', (kind) => {
     t = await createTestApp(kind, { overrides: { clock } });
     user = await apiKeyFor(t, 'user@mairie-demo.test');
     admin = await apiKeyFor(t, 'admin@mairie-demo.test');
-    letterId = await upload(fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-3-pages.pdf')), 'lettre-3-pages.pdf');
+    letterId = await upload(fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-3-pages.pdf')), 'lettre-3-pages.pdf');
   });
   afterAll(() => t.close());
 
@@ -60,7 +60,7 @@ describe.each(backends())('paper orders on %s', (kind) => {
 
   it('a document of another organisation is "not found"', async () => {
     await createClientOrganisation(t, 'Commune D', 'd@commune-d.test');
-    const other = await upload(fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf')), 'autre.pdf', await apiKeyFor(t, 'd@commune-d.test'));
+    const other = await upload(fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-1-page.pdf')), 'autre.pdf', await apiKeyFor(t, 'd@commune-d.test'));
     const r = await create({ documents: [other] });
     expect(r.statusCode).toBe(404);
   });
@@ -118,7 +118,7 @@ describe.each(backends())('paper orders on %s', (kind) => {
     const mine = (await create({ documents: [letterId], name: 'à supprimer' })).json();
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/orders/${mine.id}`, headers: auth(user) })).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/orders/${mine.id}`, headers: auth(user) })).statusCode).toBe(404);
-    const adminDoc = await upload(fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf')), 'admin.pdf', admin);
+    const adminDoc = await upload(fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-1-page.pdf')), 'admin.pdf', admin);
     const adminOrder = (await create({ documents: [adminDoc], name: 'de l’administratrice' }, admin)).json();
     const userList = (await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: auth(user) })).json().data.map((o: { id: string }) => o.id);
     const adminList = (await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: auth(admin) })).json().data.map((o: { id: string }) => o.id);
@@ -128,7 +128,7 @@ describe.each(backends())('paper orders on %s', (kind) => {
   });
 
   it('splits the 20-letter mail-merge run at each address', async () => {
-    const run = await upload(fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'publipostage-20-lettres.pdf')), 'publipostage.pdf');
+    const run = await upload(fs.readFileSync(path.join(FIXTURES, 'letters', 'publipostage-20-lettres.pdf')), 'publipostage.pdf');
     const order = (await create({ documents: [run], split: { mode: 'address' } })).json();
     expect(order.letters).toBe(20);
     expect(order.mailpieces.every((m: { pages: [number, number] }) => m.pages[1] - m.pages[0] === 1)).toBe(true);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TARIFF } from '#domain/mail/index.js';
-import { apiKeyFor, createTestApp, multipartFile, SHARED_FIXTURES, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, createTestApp, multipartFile, FIXTURES, type TestApp } from '../../../test/helpers.js';
 import { fixedClock } from '../../platform/clock/clock.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 
@@ -27,7 +27,7 @@ const auth = (k: string) => ({ authorization: `Bearer ${k}` });
 
 describe('tariffs', () => {
   it('a tariff of the organisation’s own, in force from today, prices its drafts', async () => {
-    const mp = multipartFile('file', 'l.pdf', fs.readFileSync(path.join(SHARED_FIXTURES, 'letters', 'lettre-1-page.pdf')));
+    const mp = multipartFile('file', 'l.pdf', fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-1-page.pdf')));
     const doc = (await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(client), ...mp.headers } })).json();
     const order = (
       await t.app.inject({

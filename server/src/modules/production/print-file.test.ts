@@ -6,11 +6,12 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDocument, PDFName, type PDFRawStream, type PDFRef, type PDFPage } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { SHARED_FIXTURES } from '../../../test/helpers.js';
+import { FIXTURES } from '../../../test/helpers.js';
+import { lacks } from '../../../test/outside-tools.js';
 import { A4_PT, makePdf } from '../../../test/pdf-fixtures.js';
 import { parseMark, partsOf, renderPrintParts, type PrintBatch, type PrintLetter } from './print-file.js';
 
-const LETTERS = path.join(SHARED_FIXTURES, 'letters');
+const LETTERS = path.join(FIXTURES, 'letters');
 const files: Record<string, Buffer> = {};
 for (const f of ['lettre-3-pages.pdf', 'lettre-1-page.pdf', 'papier-en-tete.pdf', 'publipostage-20-lettres.pdf']) {
   const bytes = fs.readFileSync(path.join(LETTERS, f));
@@ -59,7 +60,7 @@ describe('print-ready file of a batch', () => {
   ];
   const batch: PrintBatch = { batchNumber: 42, sides: 'duplex', letters, partSheets: 2000, ...ZONES };
 
-  it('holds one page per side of every sheet, passes qpdf --check, and keeps the uploaded content streams byte for byte', async () => {
+  it.skipIf(lacks('qpdf'))('holds one page per side of every sheet, passes qpdf --check, and keeps the uploaded content streams byte for byte', async () => {
     const [part] = await renderPrintParts(batch, load);
     expect(part!.sheets).toBe(6);
     expect(part!.pages).toBe(12);
@@ -79,7 +80,7 @@ describe('print-ready file of a batch', () => {
     expect(createHash('sha256').update(files[sha('lettre-3-pages.pdf')]!).digest('hex')).toBe(sha('lettre-3-pages.pdf'));
   });
 
-  it('marks each sheet front with a decodable DataMatrix: batch, position, sheet n/m', async () => {
+  it.skipIf(lacks('pdftoppm', 'dmtxread', 'pdftotext'))('marks each sheet front with a decodable DataMatrix: batch, position, sheet n/m', async () => {
     const [part] = await renderPrintParts(batch, load);
     const file = tmp(part!.bytes, 'batch.pdf');
     // Pages 1 and 3 are the fronts of letter 1; page 5 is letter 2; page 9 the carrier sheet of letter 4.
@@ -91,7 +92,7 @@ describe('print-ready file of a batch', () => {
     expect(execFileSync('pdftotext', ['-f', '9', '-l', '9', file, '-']).toString()).toContain('44000 NANTES');
   });
 
-  it('marks a turned page (landscape box, /Rotate 90, seen as A4 portrait) where it is seen', async () => {
+  it.skipIf(lacks('pdftoppm', 'dmtxread'))('marks a turned page (landscape box, /Rotate 90, seen as A4 portrait) where it is seen', async () => {
     const turned = await makePdf([{ size: [A4_PT[1], A4_PT[0]], rotate: 90 }]);
     const key = createHash('sha256').update(turned).digest('hex');
     files[key] = Buffer.from(turned);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../../../test/outside-tools.js';
 import { apiKeyFor, backends, createTestApp, PAPER_OPTIONS, submitLetterOrder, until, type TestApp } from '../../../test/helpers.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 
@@ -78,7 +79,7 @@ describe.each(backends())('production floor on %s', (kind) => {
     expect(withdraw.json().detail).toContain('firm, final and irrevocable');
   });
 
-  it('a batch is built, printed to a checked file, and scanned step by step while the order rolls up to completed', async () => {
+  it.skipIf(lacks('qpdf', 'pdftotext'))('a batch is built, printed to a checked file, and scanned step by step while the order rolls up to completed', async () => {
     // The orders accepted so far (this test's and the previous one's) share one production key.
     const id = await submittedOrder();
     await post(`/api/v1/production/orders/${id}/accept`, operator);
@@ -202,7 +203,7 @@ describe.each(backends())('production floor on %s', (kind) => {
     await expect(inScope(t.container.db, systemScope, (tx) => tx.deleteFrom('batch_mailpieces').where('mailpiece_id', '=', mp).execute())).rejects.toThrow(/permission denied/);
   });
 
-  it('registered letters get numbers from the provider’s range when their batch closes, and their labels', async () => {
+  it.skipIf(lacks('pdftotext'))('registered letters get numbers from the provider’s range when their batch closes, and their labels', async () => {
     const registered = { ...options, mail_class: 'registered', registered_level: 'R1', acknowledgement: true };
     expect((await post('/api/v1/production/registered-ranges', operator, { prefix: '1E', first: 100, last: 100 })).statusCode).toBe(403);
     const range = await post('/api/v1/production/registered-ranges', providerAdmin, { prefix: '1E', first: 23206214, last: 23206214 });

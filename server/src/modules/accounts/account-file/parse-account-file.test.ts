@@ -7,8 +7,8 @@ import { AppError } from '../../../errors.js';
 import { ACCOUNT_FILE_LIMITS, ACCOUNT_ROW_ERROR_CODES, OLD_EXCEL_MESSAGE, parseAccountFile, type AccountFileRow, type ParsedAccountFile } from './parse-account-file.js';
 import { csvText, encodeText, junkBytes, makeCsv, makeRawZip, makeXlsx, makeXlsxBomb, sheetXml, type CsvOptions } from './test-helpers.js';
 
-// The shared fixtures live next to the repository (see /work/shared/fixtures/README.md).
-const FIXTURES = process.env.PLI_FIXTURES_DIR ?? path.resolve(import.meta.dirname, '../../../../../../shared/fixtures');
+// The account files as French offices export them (fixtures/README.md).
+const FIXTURES = path.resolve(import.meta.dirname, '../../../../../fixtures');
 const fixture = (name: string): Uint8Array => fs.readFileSync(path.join(FIXTURES, 'accounts', name));
 
 const HEADINGS = ['Nom', 'Prénom', 'Adresse e-mail', 'Rôle'];
