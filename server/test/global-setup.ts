@@ -54,7 +54,7 @@ function reportSkipped(): void {
   }
   if (skipped.length === 0) return;
   if (process.env.CI) throw new Error(`CI runs every test, but this machine would skip ${skipped.join('; ')}`);
-  console.log(`npm test skips ${skipped.join('; ')}.`);
+  console.warn(`npm test skips ${skipped.join('; ')}.`);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

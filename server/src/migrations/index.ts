@@ -5,6 +5,7 @@ import * as m0004 from './0004-orders.js';
 import * as m0005 from './0005-totp-replay.js';
 import * as m0006 from './0006-production.js';
 import * as m0007 from './0007-webhooks.js';
+import * as m0008 from './0008-idempotency-claims.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -15,4 +16,5 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0005-totp-replay', statements: m0005.statements },
   { id: '0006-production', statements: m0006.statements },
   { id: '0007-webhooks', statements: m0007.statements },
+  { id: '0008-idempotency-claims', statements: m0008.statements },
 ];

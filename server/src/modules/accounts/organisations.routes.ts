@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { accountImportSchema, createOrganisationBody, inviteUserBody, organisationSchema, updateOrganisationBody, userSchema } from '#contracts/organisations.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
+import { respond } from '../../platform/http/idempotency.js';
 import { receiveFile } from '../../platform/http/upload.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -45,7 +46,10 @@ export function organisationRoutes(deps: ImportDeps): FastifyPluginAsyncZod {
         config: { policy: accountsPolicy.manageOrganisations, idempotent: true },
         schema: { tags, summary: 'Create a client organisation with its contract', body: createOrganisationBody, response: { 201: organisationSchema, ...problemResponses(400, 401, 403, 409) } },
       },
-      async (request, reply) => reply.code(201).send(presentOrganisation(await createOrganisation(deps, requirePrincipal(request), request.body, request.ip))),
+      async (request, reply) => {
+        const answer = respond(request, reply, 201, presentOrganisation);
+        return answer.send(await createOrganisation(deps, requirePrincipal(request), request.body, request.ip, answer.within));
+      },
     );
 
     app.get(
@@ -97,7 +101,10 @@ export function organisationRoutes(deps: ImportDeps): FastifyPluginAsyncZod {
         config: { policy: accountsPolicy.managePeople, idempotent: true },
         schema: { tags, summary: 'Invite someone (an activation e-mail is sent)', body: inviteUserBody, response: { 201: userSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } },
       },
-      async (request, reply) => reply.code(201).send(presentPerson(await invitePerson(deps, requirePrincipal(request), request.body, request.ip))),
+      async (request, reply) => {
+        const answer = respond(request, reply, 201, presentPerson);
+        return answer.send(await invitePerson(deps, requirePrincipal(request), request.body, request.ip, answer.within));
+      },
     );
 
     app.get(

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { ContractOptions, DB } from '../../platform/db/schema.js';
-import { inScope, type Tx } from '../../platform/db/scope.js';
+import { inScope, type Tx, type Within } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
@@ -96,9 +96,15 @@ async function assertNameFree(tx: Tx, name: string, except?: string): Promise<vo
   }
 }
 
-export async function createOrganisation(deps: OrganisationDeps, principal: UserPrincipal, input: { name: string; contract: ContractInput }, ip: string | null): Promise<OrganisationView> {
+export async function createOrganisation(
+  deps: OrganisationDeps,
+  principal: UserPrincipal,
+  input: { name: string; contract: ContractInput },
+  ip: string | null,
+  within?: Within<OrganisationView>,
+): Promise<OrganisationView> {
   const id = deps.ids.next('org');
-  await inScope(deps.db, scopeOf(principal), async (tx) => {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
     await assertNameFree(tx, input.name);
     const now = deps.clock.now();
     await tx.insertInto('organisations').values({ id, kind: 'client', name: input.name, created_at: now }).execute();
@@ -107,8 +113,8 @@ export async function createOrganisation(deps: OrganisationDeps, principal: User
       .values({ id: deps.ids.next('ctr'), organisation_id: id, starts_on: input.contract.starts_on, ends_on: input.contract.ends_on, onboarding_ends_on: input.contract.onboarding_ends_on, options: JSON.stringify(input.contract.options), created_at: now })
       .execute();
     await recordAudit(tx, deps, { organisationId: id, actorUserId: principal.userId, action: 'organisation.created', subjectId: id, detail: { name: input.name, contract: input.contract }, ip });
-  });
-  return getOrganisation(deps, principal, id);
+    return toView(await baseQuery(tx).where('organisations.id', '=', id).executeTakeFirstOrThrow());
+  }, within);
 }
 
 export async function updateOrganisation(

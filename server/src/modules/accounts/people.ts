@@ -3,7 +3,7 @@ import { isProviderRole, type Role } from '#domain/roles.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { DB } from '../../platform/db/schema.js';
-import { inScope, type Tx } from '../../platform/db/scope.js';
+import { inScope, type Tx, type Within } from '../../platform/db/scope.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { endSessionsOf } from './sessions.js';
@@ -76,21 +76,21 @@ export async function invitePerson(
   principal: UserPrincipal,
   input: { organisation_id?: string | undefined; email: string; name: string; role: Role },
   ip: string | null,
+  within?: Within<PersonView>,
 ): Promise<PersonView> {
   const organisationId = organisationFor(principal, input.organisation_id);
   if (!isProviderRole(principal.role) && isProviderRole(input.role)) {
     throw new AppError('forbidden', 'A client administrator can only give client roles (administrator or user).', { errors: [{ field: 'role', message: 'is a provider role' }] });
   }
-  const id = await inScope(deps.db, scopeOf(principal), async (tx) => {
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
     const org = await tx.selectFrom('organisations').select(['id', 'status']).where('id', '=', organisationId).executeTakeFirst();
     if (!org) throw notFound('This organisation');
     const { id: userId } = await insertUser(tx, deps, { organisationId, email: input.email, name: input.name, role: input.role });
     const user = await tx.selectFrom('users').select(['id', 'organisation_id', 'email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
     await sendInvitation(tx, deps, user);
     await recordAudit(tx, deps, { organisationId, actorUserId: principal.userId, action: 'user.invited', subjectId: userId, detail: { email: user.email, role: input.role }, ip });
-    return userId;
-  });
-  return getPerson(deps, principal, id);
+    return toView(await loadPerson(tx, principal, userId));
+  }, within);
 }
 
 export async function resendInvitation(deps: PeopleDeps, principal: UserPrincipal, id: string, ip: string | null): Promise<void> {

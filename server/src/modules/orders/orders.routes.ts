@@ -7,9 +7,10 @@ import { createTariffBody, tariffRecord } from '#contracts/tariffs.js';
 import { weightForDisplay, type Quote } from '#domain/mail/index.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
+import { respond } from '../../platform/http/idempotency.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
 import type { Tx } from '../../platform/db/scope.js';
-import { cancelOrder, createOrder, deleteOrder, getMailpiece, getOrder, listOrders, purchaseOrder, submitOrder, updateOrder, type OrderDeps, type OrderRow } from './orders.js';
+import { cancelOrder, createOrder, deleteOrder, getMailpiece, getOrder, listOrders, purchaseOrder, submitOrder, updateOrder, type OrderDeps, type OrderRow, type OrderView } from './orders.js';
 import { ordersPolicy } from './orders.policy.js';
 import { civilDate, presentOrder } from './orders.presenter.js';
 import { purchaseOrderPdf } from './purchase-order.js';
@@ -54,7 +55,8 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
       { config: { policy: ordersPolicy.write, idempotent: true }, schema: { tags, summary: 'Create a draft order', body: createOrderBody, response: { 201: orderSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
       async (request, reply) => {
         const { kind: _kind, ...input } = request.body;
-        return reply.code(201).send(presentOrder(await createOrder(deps, requirePrincipal(request), input), lang(request)));
+        const answer = respond(request, reply, 201, (order: OrderView) => presentOrder(order, lang(request)));
+        return answer.send(await createOrder(deps, requirePrincipal(request), input, answer.within));
       },
     );
 
@@ -115,7 +117,10 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
         config: { policy: ordersPolicy.write, idempotent: true },
         schema: { tags, summary: 'Send the order to the provider (final validation; the price is frozen)', params, response: { 202: orderSchema, ...problemResponses(401, 403, 404, 409, 422) } },
       },
-      async (request, reply) => reply.code(202).send(presentOrder(await submitOrder(deps, requirePrincipal(request), request.params.id), lang(request))),
+      async (request, reply) => {
+        const answer = respond(request, reply, 202, (order: OrderView) => presentOrder(order, lang(request)));
+        return answer.send(await submitOrder(deps, requirePrincipal(request), request.params.id, answer.within));
+      },
     );
 
     app.post(

@@ -7,7 +7,7 @@ import type { CreateOrderBody } from '#contracts/orders.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { ContractOptions, DB, OrdersTable } from '../../platform/db/schema.js';
-import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
+import { inScope, systemScope, type Tx, type Within } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
@@ -152,7 +152,7 @@ async function view(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<OrderView> 
   return { row, plan: { letters: [], problems: [] }, quote: row.quote as unknown as Quote, deliveryEstimate: row.delivery_estimate, mailpieces };
 }
 
-export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput): Promise<OrderView> {
+export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput, within?: Within<OrderView>): Promise<OrderView> {
   const id = deps.ids.next('ord');
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     await validateSetup(tx, principal, input);
@@ -176,7 +176,7 @@ export async function createOrder(deps: OrderDeps, principal: UserPrincipal, inp
       })
       .execute();
     return view(tx, deps, await loadOrder(tx, principal, id));
-  });
+  }, within);
 }
 
 export async function getOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
@@ -275,7 +275,7 @@ const ACTION_WORDS: Record<OrderAction, string> = {
 };
 
 /** The final validation: every letter must be printable as set up; the price is frozen. */
-export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
+export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id: string, within?: Within<OrderView>): Promise<OrderView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id, true);
     // Events start at submission: a draft has no history to keep, and can be deleted.
@@ -314,7 +314,7 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
     }
     await deps.afterSubmit?.(tx, row);
     return view(tx, deps, await loadOrder(tx, principal, id));
-  });
+  }, within);
 }
 
 export async function cancelOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {

@@ -91,6 +91,8 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   status_code: ColumnType<number | null, number | null | undefined, number | null>;
   response_body: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The request holding the claim; only it records the answer. */
+  claim_token: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
 }
 

@@ -17,13 +17,22 @@ export type Tx = Transaction<DB>;
 
 export const systemScope: Scope = { kind: 'system' };
 
-/** Runs fn in one transaction as the non-owner `pli_app` role, so row-level security applies. */
-export function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * A last step the caller adds to a use case's transaction, given its result: it commits with
+ * the work or not at all (a request's Idempotency-Key records its answer this way).
+ */
+export type Within<T> = (tx: Tx, result: T) => Promise<void>;
+
+/** Runs fn in one transaction as the non-owner `pli_app` role, so row-level security applies;
+ * then `within`, if given, in the same transaction. */
+export function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>, within?: Within<T>): Promise<T> {
   const tenant = scope.kind === 'system' ? '' : scope.organisationId;
   return db.transaction().execute(async (tx) => {
     // One round trip: set_config(..., true) is SET LOCAL, and 'role' is SET LOCAL ROLE.
     await sql`SELECT set_config('app.scope', ${scope.kind}, true), set_config('app.tenant', ${tenant}, true), set_config('role', 'pli_app', true)`.execute(tx);
-    return fn(tx);
+    const result = await fn(tx);
+    if (within) await within(tx, result);
+    return result;
   });
 }
 
