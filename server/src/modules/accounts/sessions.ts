@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { isProviderRole, type Role } from '#domain/roles.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
@@ -217,7 +217,16 @@ export async function authenticateSession(deps: SessionDeps, token: string): Pro
 
 /** After the second factor: the pending session ends and a fresh one begins (no fixation). */
 async function promote(deps: SessionDeps, principal: UserPrincipal, user: UserRow, ctx: RequestContext, tx: Tx): Promise<OpenedSession> {
-  await tx.updateTable('sessions').set({ ended_at: deps.clock.now() }).where('id', '=', principal.sessionId!).execute();
+  // Compare-and-set: a pending sign-in completes once; a second request racing it (or one that
+  // arrives after sign-out) is refused and its transaction rolls back.
+  const ended = await tx
+    .updateTable('sessions')
+    .set({ ended_at: deps.clock.now() })
+    .where('id', '=', principal.sessionId!)
+    .where('ended_at', 'is', null)
+    .where('stage', '=', principal.stage)
+    .executeTakeFirst();
+  if (Number(ended.numUpdatedRows) !== 1) throw new AppError('conflict', 'This sign-in has already been completed or has ended. Sign in again.');
   await tx.updateTable('users').set({ failed_sign_ins: 0, last_sign_in_at: deps.clock.now() }).where('id', '=', user.id).execute();
   await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'sign_in', detail: { second_factor: true }, ip: ctx.ip });
   return openSession(tx, deps, user, 'signed_in', ctx);
@@ -240,10 +249,27 @@ export async function verifySecondFactor(deps: SessionDeps, principal: UserPrinc
   const recoveryHash = hashSecret(cleaned.toLowerCase());
   const recoveryOk = !totpOk && user.recovery_code_hashes.includes(recoveryHash);
   if (!totpOk && !recoveryOk) throw await countFailure(deps, user, ctx, 'code');
+  const usedUp = (): AppError => new AppError('totp_invalid', 'This code has just been used. Wait for the next code from your app, or use another recovery code.');
   return inScope(deps.db, systemScope, async (tx) => {
-    if (totpOk) await tx.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
+    // Each code is spent by compare-and-set: of two requests carrying the same code at the same
+    // moment, the database lets one through.
+    if (totpOk) {
+      const spent = await tx
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', user.id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1) throw usedUp();
+    }
     if (recoveryOk) {
-      await tx.updateTable('users').set({ recovery_code_hashes: JSON.stringify(user.recovery_code_hashes.filter((h) => h !== recoveryHash)) }).where('id', '=', user.id).execute();
+      const spent = await tx
+        .updateTable('users')
+        .set({ recovery_code_hashes: sql`recovery_code_hashes - ${recoveryHash}::text` })
+        .where('id', '=', user.id)
+        .where(sql<boolean>`recovery_code_hashes @> jsonb_build_array(${recoveryHash}::text)`)
+        .executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1) throw usedUp();
       await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'sign_in.recovery_code_used', ip: ctx.ip });
     }
     return promote(deps, principal, user, ctx, tx);
@@ -287,7 +313,14 @@ export async function confirmTotpEnrollment(
   }
   const { codes, hashes } = newRecoveryCodes();
   return inScope(deps.db, systemScope, async (tx) => {
-    await tx.updateTable('users').set({ totp_enabled_at: deps.clock.now(), totp_last_step: step, recovery_code_hashes: JSON.stringify(hashes) }).where('id', '=', user.id).execute();
+    const enabled = await tx
+      .updateTable('users')
+      .set({ totp_enabled_at: deps.clock.now(), totp_last_step: step, recovery_code_hashes: JSON.stringify(hashes) })
+      .where('id', '=', user.id)
+      .where('totp_enabled_at', 'is', null)
+      .executeTakeFirst();
+    // Two confirmations at once: one turns it on; the other's recovery codes would never work.
+    if (Number(enabled.numUpdatedRows) !== 1) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
     await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'totp.enabled', ip: ctx.ip });
     const session = principal.stage === 'totp_enrollment' ? await promote(deps, principal, user, ctx, tx) : null;
     return { recoveryCodes: codes, session };
