@@ -147,6 +147,28 @@ describe('platform headers', () => {
     expect(r.body).toContain('pli_http_request_duration_seconds_count{method="GET",route="/api/health",status="200"}');
     expect(r.body).toContain('pli_process_cpu_user_seconds_total');
   });
+
+  it('without a metrics token, metrics answer only a scraper on this machine, not one from outside or through a proxy', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5' })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '::1' })).statusCode).toBe(200);
+  });
+});
+
+describe('metrics with PLI_METRICS_TOKEN', () => {
+  let guarded: TestApp;
+  beforeAll(async () => {
+    guarded = await createTestApp('pglite', { env: { PLI_METRICS_TOKEN: 'scrape-me-0123456789' } });
+  });
+  afterAll(() => guarded.close());
+
+  it('want the token from everyone, loopback included', async () => {
+    const get = (authorization?: string) => guarded.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5', headers: authorization ? { authorization } : {} });
+    expect((await get()).statusCode).toBe(401);
+    expect((await get('Bearer scrape-me-012345678')).statusCode).toBe(401);
+    expect((await get('Bearer scrape-me-0123456789')).statusCode).toBe(200);
+    expect((await guarded.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+  });
 });
 
 describe('rate limits', () => {

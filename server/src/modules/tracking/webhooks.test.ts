@@ -43,8 +43,25 @@ describe('webhook rules', () => {
     ['::1', true],
     ['fd00::1', true],
     ['::ffff:127.0.0.1', true],
+    // The rest of IANA's special-purpose registries.
+    ['198.18.0.1', true],
+    ['198.19.255.254', true],
+    ['192.0.0.8', true],
+    ['192.0.2.10', true],
+    ['203.0.113.7', true],
+    ['255.255.255.255', true],
+    ['::', true],
+    ['64:ff9b::7f00:1', true],
+    ['2002:7f00:1::1', true],
+    ['2001::1', true],
+    ['2001:db8::1', true],
+    ['100::1', true],
+    ['fe80::1', true],
+    ['ff02::1', true],
     ['93.184.216.34', false],
-    ['2001:db8::1', false],
+    ['198.20.0.1', false],
+    ['2606:4700:4700::1111', false],
+    ['2a01:cb00::1', false],
   ])('%s is private: %s', (ip, yes) => expect(isPrivateAddress(ip)).toBe(yes));
 });
 
