@@ -16,7 +16,7 @@ import { createS3Storage } from './platform/storage/s3.storage.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
-import { depositSlipJob, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
+import { depositSlipJob, floorSettings, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
 import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
@@ -136,6 +136,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
       checkAddress: (lines, country) => checkFrenchAddress([...lines], country),
       // Each submitted order goes to the floor's intake, in the submission's transaction.
       afterSubmit: async (tx, order) => void (await queue.enqueue(tx, intakeJob, { order_id: order.id })),
+      floorCutoffs: async (tx) => (await floorSettings(tx)).cutoffs,
     },
     production,
     webhooks,

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isFrenchPublicHoliday, type CivilDate } from './calendar.js';
-import { DEFAULT_DELIVERY_RULES, estimateDelivery, type DeliveryRules } from './delivery.js';
+import { DEFAULT_FLOOR_SETTINGS } from '../production/batching.js';
+import { DEFAULT_DELIVERY_RULES, depositCutoff, estimateDelivery, type DeliveryRules } from './delivery.js';
 import type { MailClass } from './postage.js';
 
 describe('estimateDelivery', () => {
+  // The spec's example cut-off (16:00); the server passes the floor's own.
+  const SPEC_RULES: DeliveryRules = { ...DEFAULT_DELIVERY_RULES, cutoff: '16:00' };
+
   // 2026: Easter Monday 6 April, Ascension Thursday 14 May, 14 July a Tuesday,
   // 15 August a Saturday, 1 January 2027 a Friday.
   it.each<[string, CivilDate, string, MailClass, CivilDate, CivilDate]>([
@@ -32,7 +36,7 @@ describe('estimateDelivery', () => {
     ['year end: 31 Dec before the cut-off', '2025-12-31', '11:00', 'priority', '2025-12-31', '2026-01-03'],
     ['year end: 31 Dec after the cut-off', '2026-12-31', '16:01', 'priority', '2027-01-04', '2027-01-06'],
   ])('%s', (_label, date, time, mailClass, depositDate, deliveryDate) => {
-    expect(estimateDelivery({ submittedAt: { date, time }, mailClass })).toEqual({ depositDate, deliveryDate });
+    expect(estimateDelivery({ submittedAt: { date, time }, mailClass }, SPEC_RULES)).toEqual({ depositDate, deliveryDate });
   });
 
   it('follows edited rules: cut-off, delays and closures', () => {
@@ -54,5 +58,18 @@ describe('estimateDelivery', () => {
     ['2026-02-30', '09:30'],
   ])('refuses %s %s', (date, time) => {
     expect(() => estimateDelivery({ submittedAt: { date, time }, mailClass: 'priority' })).toThrow(RangeError);
+  });
+});
+
+describe('depositCutoff: the floor’s latest cut-off of the day', () => {
+  it.each<[string, string[], string]>([
+    ['the floor’s defaults', DEFAULT_FLOOR_SETTINGS.cutoffs, '15:30'],
+    ['out of order', ['17:00', '09:30', '12:15'], '17:00'],
+    ['one cut-off', ['10:00'], '10:00'],
+    ['none (closed by hand): the default', [], DEFAULT_DELIVERY_RULES.cutoff],
+  ])('%s', (_label, cutoffs, expected) => expect(depositCutoff(cutoffs)).toBe(expected));
+
+  it('the default estimate agrees with the floor’s default cut-offs', () => {
+    expect(DEFAULT_DELIVERY_RULES.cutoff).toBe(depositCutoff(DEFAULT_FLOOR_SETTINGS.cutoffs));
   });
 });

@@ -14,7 +14,8 @@ export interface DeliveryRules {
 }
 
 export const DEFAULT_DELIVERY_RULES: DeliveryRules = {
-  cutoff: '16:00',
+  // The floor's last default cut-off (DEFAULT_FLOOR_SETTINGS): the server reads the floor's own.
+  cutoff: '15:30',
   deliveryDays: {
     priority: MAIL_CLASSES.priority.deliveryDays,
     registered: MAIL_CLASSES.registered.deliveryDays,
@@ -43,6 +44,16 @@ function minutesOf(time: string): number {
   const match = HH_MM.exec(time);
   if (!match) throw new RangeError(`Not a time of day (HH:MM): ${JSON.stringify(time)}`);
   return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/**
+ * The deposit cut-off is the floor's: its last batches of a day close at its latest cut-off, so
+ * a letter submitted before it is printed and deposited that day, one after it the next
+ * production day. No cut-off at all (batches closed by hand): the default.
+ */
+export function depositCutoff(floorCutoffs: readonly string[]): string {
+  const valid = floorCutoffs.filter((c) => HH_MM.test(c));
+  return valid.length === 0 ? DEFAULT_DELIVERY_RULES.cutoff : [...valid].sort().at(-1)!;
 }
 
 export function estimateDelivery(input: DeliveryInput, rules: DeliveryRules = DEFAULT_DELIVERY_RULES): DeliveryEstimate {

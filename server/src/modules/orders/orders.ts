@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
-import { estimateDelivery, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type Quote, type Tariff } from '#domain/mail/index.js';
+import { DEFAULT_DELIVERY_RULES, depositCutoff, estimateDelivery, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type Quote, type Tariff } from '#domain/mail/index.js';
 import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
 import { isEditable, nextStatus, type OrderAction, type OrderStatus } from '#domain/orders/order-status.js';
 import type { CreateOrderBody } from '#contracts/orders.js';
@@ -28,6 +28,8 @@ export interface OrderDeps {
   checkAddress: (lines: readonly string[], country: string) => ReadonlyArray<{ code: string; message: string; severity?: 'error' | 'warning'; suggestion?: string }>;
   /** Runs in the submission's transaction (the production floor's intake enqueues its checks). */
   afterSubmit?: (tx: Tx, order: { id: string; organisation_id: string }) => Promise<void>;
+  /** The floor's cut-off times (its settings): the one source of the deposit day a quote promises. */
+  floorCutoffs: (tx: Tx) => Promise<readonly string[]>;
 }
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -138,7 +140,8 @@ async function priced(tx: Tx, deps: OrderDeps, row: OrderRow, plan: LetterPlan, 
   const wall = parisWallClock(at);
   const tariff = await tariffFor(tx, row.organisation_id, wall.date);
   const q = priceOrder({ mailpieces: quoteMailpieces(plan, planOptions(options)), archive: archiveSummary(options, plan.letters.length) }, tariff);
-  const delivery = estimateDelivery({ submittedAt: wall, mailClass: options.mail_class });
+  const rules = { ...DEFAULT_DELIVERY_RULES, cutoff: depositCutoff(await deps.floorCutoffs(tx)) };
+  const delivery = estimateDelivery({ submittedAt: wall, mailClass: options.mail_class }, rules);
   return { quote: q, deliveryEstimate: delivery.deliveryDate };
 }
 

@@ -2,6 +2,7 @@
 export { buildBatches, makePrintFile, printFileJob, runBatching } from './batches.js';
 export type { ProductionDeps } from './deps.js';
 export { depositSlipJob, prepareDepositSlip } from './deposit-slip.js';
+export { floorSettings } from './floor-settings.js';
 export { intakeJob, runIntake } from './intake.js';
 export { productionRoutes } from './production.routes.js';
 export { simulateFloor } from './simulator.js';
