@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { generate } from 'otplib';
 import type { Locator, Page } from 'playwright-core';
-import { eventually, journey, rememberTotpSecret, see } from './harness';
+import { eventually, journey, mailTo, rememberTotpSecret, see } from './harness';
 
 const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
 const ORGANISATION = 'Mairie de Test-sur-Mer';
@@ -146,7 +146,10 @@ test(
           await see(people.getByText('Invitée'));
         });
 
-        /** The activation link e-mailed to someone, read in the provider's Outbox. */
+        /**
+         * The invitation to someone, seen in the provider's Outbox with its link masked, and the
+         * working link the person finds in their own mailbox.
+         */
         async function activationPathFor(email: string): Promise<string> {
           await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Courriels envoyés' }).click();
           await see(page.getByRole('heading', { level: 1, name: 'Courriels envoyés' }));
@@ -165,9 +168,12 @@ test(
           const body = page.getByRole('dialog').locator('pre');
           await see(body);
           const text = await body.innerText();
-          const link = /https?:\/\/\S+\/activate\/[A-Za-z0-9_-]+/.exec(text);
-          assert.ok(link, `an activation link in:\n${text}`);
+          assert.match(text, /\/activate\/••••••/, `a masked activation link in:\n${text}`);
+          assert.doesNotMatch(text, /\/activate\/[A-Za-z0-9_-]{20,}/, 'staff never read a working activation link');
           await page.keyboard.press('Escape');
+          const mail = await eventually(`the invitation in ${email}'s mailbox`, () => mailTo(email), (m) => m !== null, 30_000);
+          const link = /https?:\/\/\S+\/activate\/[A-Za-z0-9_-]{20,}/.exec(mail!);
+          assert.ok(link, `an activation link in:\n${mail}`);
           return new URL(link[0]).pathname;
         }
 
@@ -190,7 +196,7 @@ test(
 
         let userActivation = '';
         let adminActivation = '';
-        await step('they read in the Outbox the invitations sent to the two new people', async () => {
+        await step('they see in the Outbox the invitations sent to the two new people; each person finds the link in their mailbox', async () => {
           userActivation = await activationPathFor(USER_EMAIL);
           adminActivation = await activationPathFor(ADMIN_EMAIL);
         });

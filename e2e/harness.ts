@@ -1,10 +1,10 @@
 // What every journey shares: a real Chromium on the server that e2e/run.ts started, a
 // record of console errors (CSP violations included), and a screenshot when a journey fails.
 // Journeys run in their own processes (node:test), so everything arrives through the
-// environment that run.ts sets: E2E_BASE_URL, E2E_ARTIFACTS_DIR, CHROMIUM_PATH.
+// environment that run.ts sets: E2E_BASE_URL, E2E_ARTIFACTS_DIR, E2E_MAILBOX_DIR, CHROMIUM_PATH.
 
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
@@ -281,4 +281,19 @@ export async function nextWizardStep(page: Page, heading: string): Promise<void>
     }
   }
   await see(target.first());
+}
+
+/**
+ * The newest e-mail to `to` in the server's mailbox (Pli delivers there without SMTP), as text:
+ * what the person finds in their own mail program, working links included.
+ */
+export async function mailTo(to: string): Promise<string | null> {
+  const dir = process.env.E2E_MAILBOX_DIR;
+  if (!dir) throw new Error('E2E_MAILBOX_DIR is not set: run journeys through `npm run test:e2e`');
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(`-${to}.eml`)).sort();
+  const last = files.at(-1);
+  if (!last) return null;
+  return (await readFile(path.join(dir, last), 'utf8'))
+    .replace(/=\r?\n/g, '')
+    .replace(/(?:=[0-9A-F]{2})+/g, (m) => Buffer.from(m.replace(/=/g, ''), 'hex').toString('utf8'));
 }

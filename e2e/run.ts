@@ -180,9 +180,11 @@ interface Counts {
   failed: number;
 }
 
-async function runJourneys(files: string[], server: RunningServer): Promise<Counts> {
+async function runJourneys(files: string[], server: RunningServer, dataDir: string): Promise<Counts> {
   // Journeys run in child processes that inherit this environment (and `--import tsx`).
   process.env.E2E_BASE_URL = server.baseUrl;
+  // The server's mailbox (no SMTP here): people's e-mails with their working links.
+  process.env.E2E_MAILBOX_DIR = path.join(dataDir, 'mailbox');
   process.env.E2E_ARTIFACTS_DIR = ARTIFACTS_DIR;
 
   const counts: Counts = { passed: 0, failed: 0 };
@@ -251,7 +253,7 @@ async function main(): Promise<Counts> {
 
   try {
     await waitForHealth(server);
-    counts = await runJourneys(files, server);
+    counts = await runJourneys(files, server, dataDir);
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
     log(`last lines of ${path.relative(ROOT, SERVER_LOG)}:\n${await tail(SERVER_LOG)}`);

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './platform/clock/clock.js';
 import { createIdGenerator, type IdGenerator } from './platform/ids/ids.js';
 import { createJobQueue, type JobQueue } from './platform/jobs/job-queue.js';
 import { createMailService, sendMailJob, type MailService } from './platform/mail/outbox.js';
+import { createMailboxMailer } from './platform/mail/mailbox.mailer.js';
 import { createSmtpMailer } from './platform/mail/smtp.mailer.js';
 import type { Mailer } from './platform/mail/mail.port.js';
 import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js';
@@ -81,8 +82,8 @@ export async function createContainer(config: Config, logger: Logger, overrides:
         ...(config.s3.accessKeyId ? { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey! } : {}),
       })
     : createLocalDiskStorage(path.join(config.dataDir, 'objects'));
-  const smtp: Mailer | null = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
-  const mail = createMailService({ db: database.db, queue, ids, clock, smtp });
+  const mailer: Mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createMailboxMailer(path.join(config.dataDir, 'mailbox'), config.mailFrom);
+  const mail = createMailService({ db: database.db, queue, ids, clock, mailer, transport: config.smtpUrl ? 'smtp' : 'outbox' });
   queue.work(sendMailJob, async ({ message_id }) => {
     await mail.deliver(message_id);
   });
@@ -144,7 +145,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     logger,
     async close() {
       await queue.stop();
-      await smtp?.close?.();
+      await mailer.close?.();
       if (!overrides.database) await db.close();
       lock?.release();
     },

@@ -204,3 +204,11 @@ export async function submitLetterOrder(t: TestApp, key: string, opts: { file?: 
   if (submitted.statusCode !== 202) throw new Error(`submit: ${submitted.body}`);
   return order.json().id;
 }
+
+/** The text of an .eml file from the mailbox, quoted-printable soft breaks and escapes undone. */
+export function readEml(file: string): string {
+  return fs
+    .readFileSync(file, 'utf8')
+    .replace(/=\r?\n/g, '')
+    .replace(/(?:=[0-9A-F]{2})+/g, (m) => Buffer.from(m.replace(/=/g, ''), 'hex').toString('utf8'));
+}

@@ -5,6 +5,7 @@ import { idOf } from '#contracts/common.js';
 import { outboxMessageSchema } from '#contracts/organisations.js';
 import type { DB } from '../../platform/db/schema.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
+import { maskLinkSecrets } from '../../platform/mail/mask-links.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { outboxPolicy } from './outbox.policy.js';
@@ -23,7 +24,8 @@ function present(m: { id: string; to_address: string; subject: string; template:
     transport: m.transport,
     created_at: iso(m.created_at)!,
     sent_at: iso(m.sent_at),
-    ...(m.text_body !== undefined ? { text_body: m.text_body } : {}),
+    // Staff read the message's shape, never a working activation or reset link (the recipient's mailbox has it).
+    ...(m.text_body !== undefined ? { text_body: maskLinkSecrets(m.text_body) } : {}),
   };
 }
 

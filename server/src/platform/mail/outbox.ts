@@ -6,12 +6,15 @@ import { inScope, systemScope, type Tx } from '../db/scope.js';
 import type { IdGenerator } from '../ids/ids.js';
 import { defineJob, type JobQueue } from '../jobs/job-queue.js';
 import type { Mailer, MailMessage } from './mail.port.js';
+import { maskLinkSecrets } from './mask-links.js';
 
 /**
  * Every e-mail Pli sends is first a row of `outbox_messages`, written in the transaction that
  * needs it, with a `mail.send` job beside it. The job hands it to SMTP when `SMTP_URL` is set;
- * otherwise the built-in outbox is the destination (the provider's Outbox page shows it), so a demo
- * shows every message without a mail server.
+ * otherwise to the mailbox on this machine (`PLI_DATA_DIR/mailbox`, one .eml file each), so a
+ * demo works without a mail server. Once delivered, the row keeps the message's shape with the
+ * secrets of its links masked: the provider's Outbox page never shows a working activation or
+ * reset link for somebody else's account.
  */
 export const sendMailJob = defineJob({
   name: 'mail.send',
@@ -32,8 +35,9 @@ export function createMailService(deps: {
   queue: JobQueue;
   ids: IdGenerator;
   clock: Clock;
-  /** null: keep messages in the built-in outbox. */
-  smtp: Mailer | null;
+  mailer: Mailer;
+  /** What the rows record: SMTP, or the built-in mailbox. */
+  transport: 'smtp' | 'outbox';
 }): MailService {
   deps.queue.register(sendMailJob);
   return {
@@ -64,15 +68,13 @@ export function createMailService(deps: {
       if (!row) return 'missing';
       if (row.status === 'sent') return 'already_sent';
       try {
-        if (deps.smtp) {
-          await deps.smtp.send({
-            to: row.to_address,
-            subject: row.subject,
-            text: row.text_body,
-            ...(row.html_body ? { html: row.html_body } : {}),
-            ...(row.template ? { template: row.template } : {}),
-          });
-        }
+        await deps.mailer.send({
+          to: row.to_address,
+          subject: row.subject,
+          text: row.text_body,
+          ...(row.html_body ? { html: row.html_body } : {}),
+          ...(row.template ? { template: row.template } : {}),
+        });
       } catch (err) {
         await inScope(deps.db, systemScope, (tx) =>
           tx
@@ -88,7 +90,10 @@ export function createMailService(deps: {
           .updateTable('outbox_messages')
           .set((eb) => ({
             status: 'sent',
-            transport: deps.smtp ? 'smtp' : 'outbox',
+            transport: deps.transport,
+            // Delivered: the links' secrets are no longer needed here.
+            text_body: maskLinkSecrets(row.text_body),
+            html_body: row.html_body === null ? null : maskLinkSecrets(row.html_body),
             sent_at: deps.clock.now(),
             attempts: eb('attempts', '+', 1),
             last_error: null,

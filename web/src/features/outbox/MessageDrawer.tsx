@@ -1,4 +1,4 @@
-import { Drawer, Stack, Table } from '@mantine/core';
+import { Drawer, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
@@ -45,6 +45,7 @@ export function MessageDrawer({ id, onClose }: { id: string | null; onClose: () 
             </Table.Tr>
           </Table.Tbody>
         </Table>
+        {m.text_body?.includes('••••••') && <Text size="sm" c="dimmed">{t('outbox.masked')}</Text>}
         <pre className={classes.body} aria-label={t('outbox.body')}>
           {m.text_body === undefined ? t('outbox.noBody') : linkify(m.text_body, window.location.origin)}
         </pre>

@@ -1,0 +1,13 @@
+import { ID_PATTERN } from '../ids/ids.js';
+
+const URL = /https?:\/\/[^\s<>"')\]]+/g;
+// A path segment or query value long enough to be a secret (single-use tokens are 43 characters).
+const SECRET = /([/=])([A-Za-z0-9_-]{32,})(?=[/?#&]|$)/g;
+
+/**
+ * Links as staff may read them: the secret part of each (an activation or reset token) replaced
+ * by dots, the rest of the message's shape kept. Pli's own ids are not secrets and stay.
+ */
+export function maskLinkSecrets(text: string): string {
+  return text.replace(URL, (url) => url.replace(SECRET, (whole, sep: string, value: string) => (ID_PATTERN.test(value) ? whole : `${sep}••••••`)));
+}
