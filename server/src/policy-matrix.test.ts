@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '#domain/roles.js';
-import { createTestApp, type TestApp } from '../test/helpers.js';
+import { apiKeyFor, createTestApp, type TestApp } from '../test/helpers.js';
 import type { UserPrincipal } from './platform/http/principal.js';
 
 /**
@@ -143,5 +143,43 @@ describe('the role matrix', () => {
         ],
       }),
     ).rejects.toThrow('declares no policy');
+  });
+});
+
+/**
+ * The same matrix through HTTP: each route, as each role (a real API key of a seeded person),
+ * sent through the whole request path. A role the matrix denies gets the policy's 403; a role it
+ * allows never does (it may still meet a 400 or 404: no valid body or id is sent).
+ */
+describe('the role matrix, over HTTP', () => {
+  const PEOPLE: Record<Role, string> = {
+    provider_admin: 'admin@pli.test',
+    operator: 'operator@pli.test',
+    support_agent: 'support@pli.test',
+    client_admin: 'admin@mairie-demo.test',
+    client_user: 'user@mairie-demo.test',
+  };
+  // The live stream never ends for a caller it admits: only its refusals are sent.
+  const ENDLESS = new Set(['GET /api/v1/events/stream']);
+  let http: TestApp;
+  const keys = {} as Record<Role, string>;
+  beforeAll(async () => {
+    http = await createTestApp('pglite');
+    for (const role of ROLES) keys[role] = await apiKeyFor(http, PEOPLE[role]);
+  });
+  afterAll(() => http.close());
+
+  const cases = Object.entries(expected)
+    .filter(([, allowed]) => allowed !== 'public')
+    .flatMap(([route, allowed]) => ROLES.map((role) => [route, role, (allowed as readonly Role[]).includes(role)] as const))
+    .filter(([route, , allowed]) => !(allowed && ENDLESS.has(route)));
+
+  it.each(cases)('%s as %s: allowed %s', async (route, role, allowed) => {
+    const [method, pattern] = route.split(' ') as [string, string];
+    const url = pattern.replace(/:[A-Za-z]+/g, 'x');
+    const r = await http.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${keys[role]}`, 'accept-language': 'en' }, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
+    const refusedByPolicy = r.statusCode === 403 && r.json().detail === 'Your role does not allow this action.';
+    expect(r.statusCode, r.body).not.toBe(401);
+    expect(refusedByPolicy, `${r.statusCode} ${r.body}`).toBe(!allowed);
   });
 });

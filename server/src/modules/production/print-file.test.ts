@@ -8,6 +8,7 @@ import { PDFArray, PDFDocument, PDFName, type PDFRawStream, type PDFRef, type PD
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../../test/helpers.js';
 import { lacks } from '../../../test/outside-tools.js';
+import { readMark } from '../../../test/print-marks.js';
 import { A4_PT, makePdf } from '../../../test/pdf-fixtures.js';
 import { parseMark, partsOf, renderPrintParts, type PrintBatch, type PrintLetter } from './print-file.js';
 
@@ -40,13 +41,6 @@ function tmp(bytes: Uint8Array, name: string): string {
   return file;
 }
 
-/** Renders the mark zone of a page at 300 dpi and decodes the DataMatrix with dmtxread. */
-function readMark(pdf: string, page: number): string {
-  const out = path.join(path.dirname(pdf), `mark-${page}`);
-  // x 0–12 mm, y 95–205 mm at 300 dpi.
-  execFileSync('pdftoppm', ['-r', '300', '-png', '-singlefile', '-f', String(page), '-l', String(page), '-x', '0', '-y', '1122', '-W', '142', '-H', '1299', pdf, out]);
-  return execFileSync('dmtxread', ['-n', `${out}.png`]).toString().trim();
-}
 
 describe('print-ready file of a batch', () => {
   const letters: PrintLetter[] = [
