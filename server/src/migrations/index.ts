@@ -6,6 +6,7 @@ import * as m0005 from './0005-totp-replay.js';
 import * as m0006 from './0006-production.js';
 import * as m0007 from './0007-webhooks.js';
 import * as m0008 from './0008-idempotency-claims.js';
+import * as m0010 from './0010-client-deposit-slips.js';
 import * as m0011 from './0011-floor-cutoffs-read.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
@@ -18,5 +19,6 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0006-production', statements: m0006.statements },
   { id: '0007-webhooks', statements: m0007.statements },
   { id: '0008-idempotency-claims', statements: m0008.statements },
+  { id: '0010-client-deposit-slips', statements: m0010.statements },
   { id: '0011-floor-cutoffs-read', statements: m0011.statements },
 ];

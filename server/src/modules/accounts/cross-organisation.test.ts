@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestApp, signIn, type Browser, type TestApp } from '../../../test/helpers.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 import { createApiKey } from './api-keys.js';
-import { insertUser, principalOfUser } from './users.js';
+import { describeSession } from './sessions.js';
+import { findUserByEmail, insertUser, principalOfUser } from './users.js';
 
 /** Another organisation's ids answer 404 — never 403, which would confirm they exist. */
 describe.each(backends())('another organisation’s resources on %s', (kind) => {
@@ -49,6 +50,12 @@ describe.each(backends())('another organisation’s resources on %s', (kind) => 
     const r2 = await call('GET', `/api/v1/users/usr_0000000000000000000000zzzz`);
     expect(r1.statusCode).toBe(r2.statusCode);
     expect(r1.json().detail).toBe(r2.json().detail);
+  });
+
+  it('a principal of A that names B’s person (a bug in whatever built it) is described nothing of B: their rows are read in A’s scope', async () => {
+    const a = await principalOfUser(t.container.db, (await findUserByEmail(t.container.db, 'admin@mairie-demo.test'))!.id);
+    await expect(describeSession(t.container, { ...a, userId: b.user })).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect((await describeSession(t.container, a)).user.email).toBe('admin@mairie-demo.test');
   });
 
   it('B’s people are untouched', async () => {

@@ -10,7 +10,7 @@ import { newTotpSecret, qrSvg, totpUri, verifyTotp } from '../../platform/crypto
 import type { DB, SessionStage } from '../../platform/db/schema.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
-import type { UserPrincipal } from '../../platform/http/principal.js';
+import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { normaliseEmail } from '#domain/email.js';
 
 /** Sign-in rules, as data. */
@@ -102,8 +102,9 @@ function selectUser(tx: Tx) {
     ]);
 }
 
-async function loadUser(deps: SessionDeps, userId: string): Promise<UserRow> {
-  const row = await inScope(deps.db, systemScope, (tx) => selectUser(tx).where('users.id', '=', userId).executeTakeFirst());
+/** The signed-in person's own row, read in their scope. */
+async function loadUser(deps: SessionDeps, principal: UserPrincipal): Promise<UserRow> {
+  const row = await inScope(deps.db, scopeOf(principal), (tx) => selectUser(tx).where('users.id', '=', principal.userId).executeTakeFirst());
   if (!row) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
   return row as UserRow;
 }
@@ -240,7 +241,7 @@ function requireSession(principal: UserPrincipal): void {
 export async function verifySecondFactor(deps: SessionDeps, principal: UserPrincipal, code: string, ctx: RequestContext): Promise<OpenedSession> {
   requireSession(principal);
   if (principal.stage !== 'totp_required') throw new AppError('conflict', 'This sign-in does not wait for a code.');
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   const now = deps.clock.now();
   if (user.locked_until && user.locked_until > now) throw lockedError(user.locked_until);
   const cleaned = code.replace(/\s+/g, '');
@@ -279,7 +280,7 @@ export async function verifySecondFactor(deps: SessionDeps, principal: UserPrinc
 /** A new authenticator secret, kept aside until a code proves the app has it. */
 export async function startTotpEnrollment(deps: SessionDeps, principal: UserPrincipal): Promise<{ secret: string; otpauth_url: string; qr_svg: string }> {
   requireSession(principal);
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   if (principal.stage === 'totp_required') throw new AppError('conflict', 'Finish signing in first.');
   if (user.totp_enabled_at) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
   const secret = newTotpSecret();
@@ -304,7 +305,7 @@ export async function confirmTotpEnrollment(
   ctx: RequestContext,
 ): Promise<{ recoveryCodes: string[]; session: OpenedSession | null }> {
   requireSession(principal);
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   if (user.totp_enabled_at) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
   if (!user.totp_secret) throw new AppError('conflict', 'Start the set-up first: there is no QR code waiting to be confirmed.');
   const step = verifyTotp(deps.secretBox.open(user.totp_secret), code.replace(/\s+/g, ''), deps.clock.now());
@@ -334,7 +335,7 @@ async function requirePassword(deps: SessionDeps, user: UserRow, password: strin
 }
 
 export async function disableTotp(deps: SessionDeps, principal: UserPrincipal, password: string, ctx: RequestContext): Promise<void> {
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   if (isProviderRole(user.role)) throw new AppError('forbidden', 'Provider staff must keep two-factor sign-in on.');
   await requirePassword(deps, user, password, ctx);
   await inScope(deps.db, systemScope, async (tx) => {
@@ -344,7 +345,7 @@ export async function disableTotp(deps: SessionDeps, principal: UserPrincipal, p
 }
 
 export async function regenerateRecoveryCodes(deps: SessionDeps, principal: UserPrincipal, password: string, ctx: RequestContext): Promise<string[]> {
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   if (!user.totp_enabled_at) throw new AppError('conflict', 'Turn two-factor sign-in on first.');
   await requirePassword(deps, user, password, ctx);
   const { codes, hashes } = newRecoveryCodes();
@@ -357,7 +358,7 @@ export async function regenerateRecoveryCodes(deps: SessionDeps, principal: User
 
 export async function signOut(deps: SessionDeps, principal: UserPrincipal): Promise<void> {
   if (!principal.sessionId) return;
-  await inScope(deps.db, systemScope, (tx) => tx.updateTable('sessions').set({ ended_at: deps.clock.now() }).where('id', '=', principal.sessionId!).where('ended_at', 'is', null).execute());
+  await inScope(deps.db, scopeOf(principal), (tx) => tx.updateTable('sessions').set({ ended_at: deps.clock.now() }).where('id', '=', principal.sessionId!).where('ended_at', 'is', null).execute());
 }
 
 /** Ends every session of a user (log out everywhere, deactivation, password change). */
@@ -368,17 +369,17 @@ export async function endSessionsOf(tx: Tx, deps: { clock: Clock }, userId: stri
 }
 
 export async function signOutEverywhere(deps: SessionDeps, principal: UserPrincipal, ctx: RequestContext): Promise<void> {
-  await inScope(deps.db, systemScope, async (tx) => {
+  await inScope(deps.db, scopeOf(principal), async (tx) => {
     await endSessionsOf(tx, deps, principal.userId);
     await recordAudit(tx, deps, { organisationId: principal.organisationId, actorUserId: principal.userId, action: 'sign_out.everywhere', ip: ctx.ip });
   });
 }
 
 export async function changePassword(deps: SessionDeps, principal: UserPrincipal, input: { current: string; next: string }, ctx: RequestContext): Promise<void> {
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   await requirePassword(deps, user, input.current, ctx);
   const hash = await hashPassword(input.next);
-  await inScope(deps.db, systemScope, async (tx) => {
+  await inScope(deps.db, scopeOf(principal), async (tx) => {
     await tx.updateTable('users').set({ password_hash: hash, password_changed_at: deps.clock.now() }).where('id', '=', user.id).execute();
     // Whoever else was signed in with the old password is signed out.
     await endSessionsOf(tx, deps, user.id, principal.sessionId);
@@ -402,9 +403,9 @@ export interface SessionView {
 }
 
 export async function describeSession(deps: SessionDeps, principal: UserPrincipal): Promise<SessionView> {
-  const user = await loadUser(deps, principal.userId);
+  const user = await loadUser(deps, principal);
   const session = principal.sessionId
-    ? await inScope(deps.db, systemScope, (tx) => tx.selectFrom('sessions').select(['expires_at']).where('id', '=', principal.sessionId!).executeTakeFirst())
+    ? await inScope(deps.db, scopeOf(principal), (tx) => tx.selectFrom('sessions').select(['expires_at']).where('id', '=', principal.sessionId!).executeTakeFirst())
     : undefined;
   return {
     stage: principal.stage,
@@ -425,5 +426,5 @@ export async function describeSession(deps: SessionDeps, principal: UserPrincipa
 export async function updateProfile(deps: SessionDeps, principal: UserPrincipal, input: { name?: string | undefined; locale?: 'fr' | 'en' | undefined }): Promise<void> {
   const changes = { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.locale !== undefined ? { locale: input.locale } : {}) };
   if (Object.keys(changes).length === 0) return;
-  await inScope(deps.db, systemScope, (tx) => tx.updateTable('users').set(changes).where('id', '=', principal.userId).execute());
+  await inScope(deps.db, scopeOf(principal), (tx) => tx.updateTable('users').set(changes).where('id', '=', principal.userId).execute());
 }

@@ -113,34 +113,33 @@ export async function prepareDepositSlip(deps: ProductionDeps, batchId: string):
 
 /** The order's deposit slips: one per batch its letters went in, once deposited. */
 export async function orderDepositSlips(deps: ProductionDeps, principal: UserPrincipal, orderId: string) {
-  await inScope(deps.db, scopeOf(principal), (tx) => loadOrder(tx, principal, orderId));
-  // Batches are the floor's: the client reaches them only through its own mailpieces (checked above).
-  return inScope(deps.db, systemScope, (sys) =>
-      sys
-        .selectFrom('batches as b')
-        .innerJoin('batch_mailpieces as bm', 'bm.batch_id', 'b.id')
-        .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
-        .select(['b.id', 'b.number', 'b.deposit_slip', (eb) => eb.fn.countAll<string>().as('mailpieces')])
-        .where('m.order_id', '=', orderId)
-        .where('b.status', '=', 'deposited')
-        .groupBy(['b.id', 'b.number', 'b.deposit_slip'])
-        .orderBy('b.number')
-        .execute(),
-  );
+  // In the principal's scope: a client reaches the floor's batches only through its own letters.
+  return inScope(deps.db, scopeOf(principal), async (tx) => {
+    await loadOrder(tx, principal, orderId);
+    return tx
+      .selectFrom('batches as b')
+      .innerJoin('batch_mailpieces as bm', 'bm.batch_id', 'b.id')
+      .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
+      .select(['b.id', 'b.number', 'b.deposit_slip', (eb) => eb.fn.countAll<string>().as('mailpieces')])
+      .where('m.order_id', '=', orderId)
+      .where('b.status', '=', 'deposited')
+      .groupBy(['b.id', 'b.number', 'b.deposit_slip'])
+      .orderBy('b.number')
+      .execute();
+  });
 }
 
+/** The client's extract, read in its own scope: the batch's other letters are not its to read. */
 export async function orderDepositSlipPdf(deps: ProductionDeps, principal: UserPrincipal, orderId: string, batchId: string): Promise<Uint8Array> {
-  const { order, organisation } = await inScope(deps.db, scopeOf(principal), async (tx) => {
+  const input = await inScope(deps.db, scopeOf(principal), async (tx) => {
     const order = await loadOrder(tx, principal, orderId);
-    return { order, organisation: await tx.selectFrom('organisations').select('name').where('id', '=', order.organisation_id).executeTakeFirstOrThrow() };
-  });
-  const input = await inScope(deps.db, systemScope, async (sys) => {
-      const batch = await sys.selectFrom('batches').select(['id', 'number', 'attributes', 'status', 'deposit_slip']).where('id', '=', batchId).executeTakeFirst();
-      if (!batch || batch.status !== 'deposited' || !batch.deposit_slip?.confirmed_at) throw notFound('This deposit slip');
-      const attributes = batch.attributes as unknown as ProductionAttributes;
-      const lines = await slipLines(sys, batchId, attributes, orderId);
-      if (lines.length === 0) throw notFound('This deposit slip');
-      return { batch, attributes, lines, organisation: organisation.name, order: order.name };
+    const organisation = await tx.selectFrom('organisations').select('name').where('id', '=', order.organisation_id).executeTakeFirstOrThrow();
+    const batch = await tx.selectFrom('batches').select(['id', 'number', 'attributes', 'status', 'deposit_slip']).where('id', '=', batchId).executeTakeFirst();
+    if (!batch || batch.status !== 'deposited' || !batch.deposit_slip?.confirmed_at) throw notFound('This deposit slip');
+    const attributes = batch.attributes as unknown as ProductionAttributes;
+    const lines = await slipLines(tx, batchId, attributes, orderId);
+    if (lines.length === 0) throw notFound('This deposit slip');
+    return { batch, attributes, lines, organisation: organisation.name, order: order.name };
   });
   return depositSlipPdf({
     batchNumber: Number(input.batch.number),

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { anyUser, requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import type { DB } from '../../platform/db/schema.js';
-import { createEventFeed, type TrackingEvent } from './event-feed.js';
-import { presentEvent } from './present.js';
+import { createEventFeed } from './event-feed.js';
+import { streamEvents } from './event-stream.js';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, notificationSettings, retryDelivery, setNotificationSettings, type WebhookDeps } from './webhooks.js';
 import { createWebhookBody, notificationSettings as notificationSettingsSchema, webhookCreated, webhookDelivery, webhookSchema } from '#contracts/tracking.js';
 import { idOf } from '#contracts/common.js';
@@ -34,39 +34,12 @@ export function trackingRoutes(deps: { db: Kysely<DB>; webhooks: WebhookDeps; on
         schema: {
           tags: ['tracking'],
           summary: 'Server-sent events: every order and mailpiece event the caller may see, as it happens',
-          description: 'text/event-stream; each message has `id` (send it back as Last-Event-ID to catch up after a reconnection), `event` (the type, e.g. mailpiece.printed) and `data` (JSON).',
+          description: 'text/event-stream; each message has `id` (an opaque position in the event log: send it back as Last-Event-ID to catch up after a reconnection), `event` (the type, e.g. mailpiece.printed) and `data` (JSON).',
           produces: ['text/event-stream'],
           response: { 200: z.any(), ...problemResponses(401) },
         },
       },
-      async (request, reply) => {
-        const principal = requirePrincipal(request);
-        const last = request.headers['last-event-id'];
-        const res = reply.raw;
-        const send = (e: TrackingEvent) => res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(presentEvent(e))}\n\n`);
-        // Subscribed before the stream opens: once the client sees the headers, no event is missed.
-        const early: TrackingEvent[] = [];
-        let live = false;
-        const unsubscribe = await feed.subscribe(principal, (e) => (live ? send(e) : early.push(e)));
-        const missed = typeof last === 'string' && /^evt_[0-9a-z]+$/.test(last) ? await feed.since(principal, last) : [];
-        reply.hijack();
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        res.write('retry: 2000\n\n');
-        const sent = new Set<string>();
-        for (const e of [...missed, ...early]) {
-          if (sent.has(e.id)) continue; // caught up and just arrived: once
-          sent.add(e.id);
-          send(e);
-        }
-        live = true;
-        open.add(res);
-        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-        res.on('close', () => {
-          clearInterval(heartbeat);
-          unsubscribe();
-          open.delete(res);
-        });
-      },
+      async (request, reply) => streamEvents(feed, requirePrincipal(request), request.headers['last-event-id'], reply, open, deps.onError),
     );
 
     app.get(

@@ -12,7 +12,7 @@ import type { DB } from '../../platform/db/schema.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
-import { eventsAfterIn, type TrackingEvent } from './event-feed.js';
+import { eventsAfterIn } from './event-feed.js';
 import { notify } from './notifications.js';
 import { presentEvent } from './present.js';
 import type { MailService } from '../../platform/mail/outbox.js';
@@ -175,7 +175,7 @@ export async function dispatchEvents(deps: WebhookDeps): Promise<number> {
     if (!rows[0]?.locked) return 0;
     const cursor = await tx.selectFrom('webhook_dispatch').select(['tx', 'event_id']).executeTakeFirst();
     if (!cursor) throw new Error('webhook_dispatch has no row (migration 0007 writes it)');
-    const { events } = await eventsAfterIn(tx, { tx: String(cursor.tx), id: cursor.event_id }, 500);
+    const events = await eventsAfterIn(tx, { tx: String(cursor.tx), id: cursor.event_id }, 500);
     if (events.length === 0) return 0;
     const hooks = new Map<string, Array<{ id: string; events: string[] }>>();
     const now = deps.clock.now();
@@ -189,7 +189,7 @@ export async function dispatchEvents(deps: WebhookDeps): Promise<number> {
       await notify(tx, deps, e);
       const rows = own
         .filter((h) => matches(h.events, e.type))
-        .map((h) => ({ id: deps.ids.next('dlv'), organisation_id: e.organisation_id, webhook_id: h.id, event_id: e.id, event_type: e.type, payload: JSON.stringify(presentEvent(e as TrackingEvent)), status: 'pending' as const, next_attempt_at: now, created_at: now }));
+        .map((h) => ({ id: deps.ids.next('dlv'), organisation_id: e.organisation_id, webhook_id: h.id, event_id: e.id, event_type: e.type, payload: JSON.stringify(presentEvent(e)), status: 'pending' as const, next_attempt_at: now, created_at: now }));
       if (rows.length) {
         await tx.insertInto('webhook_deliveries').values(rows).onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing()).execute();
         created += rows.length;
@@ -300,11 +300,11 @@ export async function deliverDue(deps: WebhookDeps, limit = 10): Promise<number>
 }
 
 export async function notificationSettings(deps: WebhookDeps, principal: UserPrincipal): Promise<string[]> {
-  return inScope(deps.db, systemScope, async (tx) => [...(await tx.selectFrom('users').select('notify_events').where('id', '=', principal.userId).executeTakeFirstOrThrow()).notify_events].sort());
+  return inScope(deps.db, scopeOf(principal), async (tx) => [...(await tx.selectFrom('users').select('notify_events').where('id', '=', principal.userId).executeTakeFirstOrThrow()).notify_events].sort());
 }
 
 export async function setNotificationSettings(deps: WebhookDeps, principal: UserPrincipal, events: string[]): Promise<string[]> {
   const chosen = [...new Set(events)].sort();
-  await inScope(deps.db, systemScope, (tx) => tx.updateTable('users').set({ notify_events: chosen }).where('id', '=', principal.userId).execute());
+  await inScope(deps.db, scopeOf(principal), (tx) => tx.updateTable('users').set({ notify_events: chosen }).where('id', '=', principal.userId).execute());
   return chosen;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestDatabase, type TestDatabase } from '../../../test/helpers.js';
 import { createIdGenerator } from '../ids/ids.js';
-import { inScope, systemScope } from './scope.js';
+import { inScope, systemScope, type Tx } from './scope.js';
 
 /**
  * The tenant wall is the database's, not the code's: with the application role, a raw
@@ -120,6 +120,29 @@ describe.each(backends())('tenant isolation on %s', (kind) => {
       return (await sql`SELECT * FROM users`.execute(tx)).rows;
     });
     expect(rows).toEqual([]);
+  });
+
+  it('a batch holding letters of A and B: A reads its own letters’ places in it, and the batch once deposited — never B’s letters', async () => {
+    const db = tdb.database.db;
+    const asA = { kind: 'organisation', organisationId: a } as const;
+    const { batch, letters } = await inScope(db, systemScope, async (tx) => {
+      const letters = await tx.selectFrom('mailpieces').select(['id', 'organisation_id']).where('organisation_id', 'in', [a, b]).orderBy('id').execute();
+      const id = ids.next('bat');
+      const now = new Date();
+      await tx.insertInto('batches').values({ id, production_key: 'shared', attributes: '{}', status: 'franked', closed_at: now, print_files: '{}', created_at: now, updated_at: now }).execute();
+      await tx.insertInto('batch_mailpieces').values(letters.map((m, i) => ({ mailpiece_id: m.id, batch_id: id, position: i + 1 }))).execute();
+      return { batch: id, letters };
+    });
+    // The deposit slip extract's read with its order filter left out: what the system scope, which it used to run in, would give.
+    const extract = (tx: Tx) => tx.selectFrom('batch_mailpieces as bm').innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id').select('m.organisation_id').where('bm.batch_id', '=', batch).execute();
+    expect((await inScope(db, systemScope, extract)).map((r) => r.organisation_id).sort()).toEqual([a, b].sort());
+    expect((await inScope(db, asA, extract)).map((r) => r.organisation_id)).toEqual([a]);
+    expect((await inScope(db, asA, (tx) => sql<{ mailpiece_id: string }>`SELECT * FROM batch_mailpieces`.execute(tx))).rows.map((r) => r.mailpiece_id)).toEqual(letters.filter((m) => m.organisation_id === a).map((m) => m.id));
+    // The batch itself is the floor's until it is deposited.
+    const batchesOfA = async () => (await inScope(db, asA, (tx) => sql<{ id: string }>`SELECT * FROM batches`.execute(tx))).rows.map((r) => r.id);
+    expect(await batchesOfA()).toEqual([]);
+    await inScope(db, systemScope, (tx) => tx.updateTable('batches').set({ status: 'deposited' }).where('id', '=', batch).execute());
+    expect(await batchesOfA()).toEqual([batch]);
   });
 
   it('provider staff see every organisation', async () => {

@@ -5,8 +5,9 @@ import type { DB } from './schema.js';
  * Which rows a transaction may touch, declared from the authenticated principal, never from input:
  * - organisation: a client user, API key or e-letter recipient — that organisation's rows only;
  * - provider: provider staff, across client organisations where the policies allow it;
- * - system: what runs before a principal exists (sign-in lookups, seed, jobs carrying their
- *   organisation in their payload).
+ * - system: what runs without a principal (sign-in lookups, the CLI, seed, jobs carrying their
+ *   ids in their payload). Anything done for a principal runs in `scopeOf(principal)`; the few
+ *   exceptions, and why, are listed in ADR 0002.
  */
 export type Scope =
   | { kind: 'organisation'; organisationId: string }
