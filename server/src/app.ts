@@ -17,7 +17,7 @@ import { ping } from './platform/db/database.js';
 import { bearerToken, registerAuth, type Authenticator } from './platform/http/auth.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerMetrics } from './platform/http/metrics.js';
-import { problemResponses } from './platform/http/openapi.js';
+import { documentRequestPathErrors, problemResponses, withOperationId } from './platform/http/openapi.js';
 import { errorHandler, problemFrom, sendProblem } from './platform/http/problem.js';
 import { loggerOptions } from './platform/logger/logger.js';
 import { accountsRoutes, authenticateApiKey, authenticateSession, organisationRoutes, SESSION_COOKIE, sessionRoutes } from './modules/accounts/index.js';
@@ -87,6 +87,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       new AppError('rate_limited', `Too many requests: at most ${context.max} a minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`),
   });
 
+  documentRequestPathErrors(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -99,7 +100,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `npm run pli -- api-key create --email …`' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withOperationId(jsonSchemaTransform),
     transformObject: jsonSchemaTransformObject,
   });
   // Helmet's CSP covers the docs too: Swagger UI loads its scripts from files and only needs inline styles.
