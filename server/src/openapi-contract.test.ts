@@ -27,7 +27,7 @@ beforeAll(async () => {
     definition: structuredClone(doc) as never,
     quick: true,
     validate: true,
-    customizeAjv: (_ajv, opts) => addFormats.default(new Ajv2020.default({ ...opts, strict: false })) as never,
+    customizeAjv: (_ajv, opts) => addFormats.default(new Ajv2020({ ...opts, strict: false })) as never,
   });
   await api.init();
 });
