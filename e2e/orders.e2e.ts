@@ -1,12 +1,13 @@
-// The paper-order acceptance journey: a town-hall user uploads a letter, sees the address read
-// from the envelope window and the window preview, chooses options while the quote follows,
-// saves the draft, leaves, comes back to it, sends it, and gets a read-only order with its
-// purchase order (PDF).
+// The paper-order acceptance journey: a town-hall user uploads a letter (a first one is refused,
+// in French, for ink in the inserter mark zone), sees the address read from the envelope window
+// and the window preview, chooses options while the quote follows, saves the draft, leaves,
+// comes back to it, sends it, and gets a read-only order with its purchase order (PDF).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
+import { makePdf, VALID_ADDRESS } from '../server/test/pdf-fixtures';
 import { eventually, journey, see } from './harness';
 
 const PASSWORD = 'demo-password-123'; // PLI_DEMO_PASSWORD, set by e2e/run.ts
@@ -50,9 +51,20 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
       await see(page.getByRole('heading', { level: 1, name: 'Commandes' }));
     });
 
-    await step('a new letter: the PDF is uploaded and the address in the window is read', async () => {
+    await step('a letter with ink where the floor prints its mark is refused, and the portal says why in French', async () => {
       await page.getByRole('link', { name: 'Nouveau courrier' }).click();
       await see(page.getByRole('heading', { level: 1, name: 'Nouveau courrier' }));
+      const marked = await makePdf([{ address: VALID_ADDRESS }, { inkInMarkZone: true }]);
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Choisir le courrier' }).click();
+      await (await chooser).setFiles({ name: 'lettre-marge.pdf', mimeType: 'application/pdf', buffer: marked });
+      const refusal = page.getByRole('alert').filter({ hasText: 'lettre-marge.pdf' });
+      await see(refusal, 30_000);
+      assert.match(await refusal.innerText(), /La page 2 a du contenu dans la zone de marquage de la mise sous pli \(la marge de gauche, de [\d,]+ à [\d,]+ mm du bord/);
+      assert.match(await refusal.innerText(), /Élargissez la marge de gauche et exportez de nouveau le PDF\./);
+    });
+
+    await step('a new letter: the PDF is uploaded and the address in the window is read', async () => {
       const chooser = page.waitForEvent('filechooser');
       await page.getByRole('button', { name: 'Choisir le courrier' }).click();
       await (await chooser).setFiles(LETTER);
@@ -174,5 +186,5 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
       await see(row.getByText(total));
       assert.equal(new URL(page.url()).searchParams.get('status'), 'submitted');
     });
-  }),
+  }, { allowConsoleErrors: [/status of 422.*\/api\/v1\/documents/] }),
 );

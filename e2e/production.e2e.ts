@@ -144,7 +144,7 @@ test('an operator accepts an order and scans its batch to the post office while 
               assert.match(text, new RegExp(`Lot ${batch}`));
               break;
             }
-            assert.ok(s.key === '4' && /still being prepared/.test(text) && attempt < 30, `scan refused: ${text}`);
+            assert.ok(s.key === '4' && /encore en préparation/.test(text) && attempt < 30, `scan refused: ${text}`);
             await floor.waitForTimeout(1_000);
           }
           await see(letters.getByRole('cell', { name: s.mailpiece, exact: true }), LIVE_MS);
@@ -160,7 +160,18 @@ test('an operator accepts an order and scans its batch to the post office while 
         await input.press('Enter');
         await eventually('the refusal', () => latest.getAttribute('data-scan'), (id) => id !== before);
         assert.equal(await latest.getAttribute('data-outcome'), 'refused');
-        assert.match(await latest.innerText(), /already deposited/);
+        assert.match(await latest.innerText(), new RegExp(`Le lot ${batch} est déjà déposé\u00a0: ce scan n’était pas nécessaire\\.`));
+      });
+
+      await step('a code that is not Pli’s is refused, with the server’s reason in French', async () => {
+        const input = field(floor, 'Code scanné');
+        const latest = floor.locator('ol[aria-label="Derniers scans"] > li').first();
+        const before = await latest.getAttribute('data-scan');
+        await input.fill('3760123456789'); // a product's EAN-13, scanned by mistake
+        await input.press('Enter');
+        await eventually('the refusal', () => latest.getAttribute('data-scan'), (id) => id !== before);
+        assert.equal(await latest.getAttribute('data-outcome'), 'refused');
+        assert.match(await latest.innerText(), /«\u00a03760123456789\u00a0» n’est pas un code Pli\u00a0: scannez une feuille de lot \(B…\), une marque de feuille ou une étiquette de pli\./);
       });
 
       await step('the batch detail shows its deposit slip, confirmed', async () => {
@@ -185,7 +196,8 @@ test('an operator accepts an order and scans its batch to the post office while 
       });
     },
     // The deposit scan may come before the deposit slip is ready: a 409 the station retries.
-    // Scanning the deposited batch once more is refused on purpose (409 too).
-    { allowConsoleErrors: [/status of 409.*\/api\/v1\/production\/scan/] },
+    // Scanning the deposited batch once more is refused on purpose (409 too), and so is a code
+    // that is not Pli's (400).
+    { allowConsoleErrors: [/status of (409|400).*\/api\/v1\/production\/scan/] },
   ),
 );

@@ -101,6 +101,8 @@ export const orderSchema = z
     updated_at: timestamp,
     submitted_at: timestamp.nullable(),
     accepted_at: timestamp.nullable().meta({ description: 'when the provider accepted it: from then on the order is firm (M-1.1)' }),
+    in_production_at: timestamp.nullable().meta({ description: 'when its first letter was printed' }),
+    completed_at: timestamp.nullable().meta({ description: 'when its last letter was handed to La Poste' }),
     refusal_reason: z.string().nullable().meta({ description: 'the provider’s reason, when it refused the order (M-1.2)' }),
   })
   .meta({ id: 'Order' });

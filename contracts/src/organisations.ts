@@ -59,8 +59,9 @@ const contractInput = z
     onboarding_ends_on: isoDate.nullable().default(null),
     options: contractOptionsSchema,
   })
-  .refine((c) => c.ends_on === null || c.ends_on >= c.starts_on, { message: 'must not end before it starts', path: ['ends_on'] })
-  .refine((c) => c.onboarding_ends_on === null || c.onboarding_ends_on >= c.starts_on, { message: 'must not end before the contract starts', path: ['onboarding_ends_on'] });
+  // `params.message` names the server's sentence for the refusal, written in the caller's language.
+  .refine((c) => c.ends_on === null || c.ends_on >= c.starts_on, { message: 'must not end before it starts', path: ['ends_on'], params: { message: 'field.ends_before_start' } })
+  .refine((c) => c.onboarding_ends_on === null || c.onboarding_ends_on >= c.starts_on, { message: 'must not end before the contract starts', path: ['onboarding_ends_on'], params: { message: 'field.ends_before_contract' } });
 
 export const createOrganisationBody = z.strictObject({
   name: z.string().trim().min(2, 'must be at least 2 characters').max(200),

@@ -53,7 +53,7 @@ describe('authentication by API key', () => {
     const r = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: header ? { authorization: header } : {} });
     expect(r.statusCode).toBe(401);
     expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(r.json()).toMatchObject({ status: 401, title: 'Authentication required', type: expect.any(String), detail: expect.any(String) });
+    expect(r.json()).toMatchObject({ status: 401, title: 'Connexion nécessaire', type: expect.any(String), detail: expect.any(String) });
   });
 
   it('a key with the right id but a wrong secret is refused', async () => {
@@ -70,7 +70,7 @@ describe('bad input gets problem+json with the right status, never a stack trace
   it('malformed JSON → 400', async () => {
     const r = await post('{"name": ');
     expect(r.statusCode).toBe(400);
-    expect(r.json()).toMatchObject({ code: 'bad_request', detail: 'The request body is not valid JSON.' });
+    expect(r.json()).toMatchObject({ code: 'bad_request', detail: 'Le corps de la requête n’est pas du JSON valide.' });
   });
 
   it('wrong types → 400 with the field named', async () => {
@@ -82,7 +82,7 @@ describe('bad input gets problem+json with the right status, never a stack trace
   it('unknown fields → 400 naming them', async () => {
     const r = await post(JSON.stringify({ name: 'ok', admin: true }));
     expect(r.statusCode).toBe(400);
-    expect(r.json().errors).toEqual([{ field: 'admin', message: 'is not a known field' }]);
+    expect(r.json().errors).toEqual([{ field: 'admin', message: 'n’est pas un champ connu' }]);
   });
 
   it('missing fields → 400', async () => {

@@ -12,7 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { healthResponse } from '#contracts/accounts.js';
 import type { Container } from './container.js';
-import { AppError } from './errors.js';
+import { AppError, message } from './errors.js';
 import { ping } from './platform/db/database.js';
 import { bearerToken, registerAuth, type Authenticator } from './platform/http/auth.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
@@ -84,7 +84,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       return key ? `key:${key}` : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many requests: at most ${context.max} a minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`),
+      new AppError('rate_limited', message('http.rate_limited_at_most', { max: context.max, seconds: Math.ceil(context.ttl / 1000) })),
   });
 
   documentRequestPathErrors(app);
@@ -131,7 +131,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       try {
         await ping(container.db);
       } catch (err) {
-        throw new AppError('unavailable', 'The database does not answer.', { cause: err });
+        throw new AppError('unavailable', 'http.unavailable_database', { cause: err });
       }
       return { status: 'ok' as const };
     },
@@ -160,7 +160,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     if (hasWeb && request.method === 'GET' && !pathname.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')) {
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return sendProblem(reply, request, problemFrom('not_found', `No resource at ${request.method} ${pathname}.`));
+    return sendProblem(reply, request, problemFrom('not_found', message('not_found.route', { method: request.method, path: pathname })));
   });
 
   return app;

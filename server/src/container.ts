@@ -14,6 +14,7 @@ import { createSmtpMailer } from './platform/mail/smtp.mailer.js';
 import type { Mailer } from './platform/mail/mail.port.js';
 import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js';
 import { createS3Storage } from './platform/storage/s3.storage.js';
+import { sweepObjects } from './platform/storage/object-sweeper.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
 import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
@@ -87,6 +88,8 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   queue.work(sendMailJob, async ({ message_id }) => {
     await mail.deliver(message_id);
   });
+  // Where the workers run: stored objects no row references are deleted, hourly (ADR 0007).
+  queue.every('storage.sweep', 60 * 60 * 1000, async () => void (await sweepObjects({ db: database.db, storage, clock })));
   const documents: DocumentDeps = {
     db: database.db,
     clock,

@@ -1,4 +1,5 @@
-import { PDFDocument, PDFName, PDFString, StandardFonts, rgb } from 'pdf-lib';
+import { constants, deflateRawSync, deflateSync } from 'node:zlib';
+import { PDFDocument, PDFName, PDFRawStream, PDFString, StandardFonts, rgb } from 'pdf-lib';
 
 /** PDFs made for tests with pdf-lib: sizes, marks and traps a real upload may carry. */
 const MM = 72 / 25.4;
@@ -17,7 +18,7 @@ export interface PageSpec {
   rotate?: number;
 }
 
-export async function makePdf(pages: PageSpec[], opts: { javascript?: boolean } = {}): Promise<Buffer> {
+export async function makePdf(pages: PageSpec[], opts: { javascript?: boolean; objectStreamBomb?: { mebibytes: number } } = {}): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (const spec of pages) {
@@ -34,7 +35,26 @@ export async function makePdf(pages: PageSpec[], opts: { javascript?: boolean } 
     const action = doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of("app.alert('hello')") });
     doc.catalog.set(PDFName.of('OpenAction'), doc.context.register(action));
   }
+  if (opts.objectStreamBomb) {
+    // Deflated twice: the zeros deflate to ~1 KB per MiB, and those repeated segments deflate again
+    // to almost nothing, so a few KB of upload declare an object stream of gigabytes.
+    const dict = doc.context.obj({ Type: 'ObjStm', N: 1, First: 4, Filter: ['FlateDecode', 'FlateDecode'] });
+    doc.context.register(PDFRawStream.of(dict, deflateSync(zlibZeros(opts.objectStreamBomb.mebibytes), { level: 9 })));
+  }
   return Buffer.from(await doc.save());
+}
+
+/**
+ * zlib data (what /FlateDecode reads) inflating to `mebibytes` MiB of zeros, built without ever
+ * holding them: one MiB deflated with a full flush ends byte-aligned with nothing left to refer
+ * back to, so the same segment can be repeated; an empty final block and the checksum close it.
+ */
+export function zlibZeros(mebibytes: number): Buffer {
+  const segment = deflateRawSync(Buffer.alloc(1024 * 1024), { level: 9, finishFlush: constants.Z_FULL_FLUSH });
+  // Adler-32 of n zeros: the first sum stays 1, the second is n mod 65521.
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE((((mebibytes * 1024 * 1024) % 65521) * 65536 + 1) >>> 0);
+  return Buffer.concat([Buffer.from([0x78, 0xda]), ...Array.from({ length: mebibytes }, () => segment), Buffer.from([0x03, 0x00]), adler]);
 }
 
 export const VALID_ADDRESS = ['Madame Claire MARTIN', '8 RUE DU CHATEAU', '44000 NANTES'];

@@ -6,8 +6,10 @@ import * as m0005 from './0005-totp-replay.js';
 import * as m0006 from './0006-production.js';
 import * as m0007 from './0007-webhooks.js';
 import * as m0008 from './0008-idempotency-claims.js';
+import * as m0009 from './0009-object-references.js';
 import * as m0010 from './0010-client-deposit-slips.js';
 import * as m0011 from './0011-floor-cutoffs-read.js';
+import * as m0012 from './0012-api-key-lookup.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -19,6 +21,8 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0006-production', statements: m0006.statements },
   { id: '0007-webhooks', statements: m0007.statements },
   { id: '0008-idempotency-claims', statements: m0008.statements },
+  { id: '0009-object-references', statements: m0009.statements },
   { id: '0010-client-deposit-slips', statements: m0010.statements },
   { id: '0011-floor-cutoffs-read', statements: m0011.statements },
+  { id: '0012-api-key-lookup', statements: m0012.statements },
 ];

@@ -1,29 +1,12 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from './http';
 
-// Codes the server sends (problem+json `code`) that have a message in the interface language.
-// Any other code falls back to the server's `detail`, which is written for people too.
+// The server words its refusals in the portal's language (Accept-Language): its `detail` is shown
+// as it is. These few codes keep a sentence of the portal's own, because it speaks of the page
+// itself (a link on it, reloading it) or because a 5xx detail tells the person nothing useful.
 const CODE_MESSAGES = {
-  invalid_credentials: 'errors.codes.invalid_credentials',
   account_locked: 'errors.codes.account_locked',
-  rate_limited: 'errors.codes.rate_limited',
-  invalid_code: 'errors.codes.invalid_code',
-  totp_invalid: 'errors.codes.invalid_code',
-  second_factor_required: 'errors.codes.second_factor_required',
   csrf_failed: 'errors.codes.csrf_failed',
-  token_invalid: 'errors.codes.token_invalid',
-  account_disabled: 'errors.codes.account_disabled',
-  invalid_password: 'errors.codes.invalid_password',
-  token_expired: 'errors.codes.token_expired',
-  token_used: 'errors.codes.token_used',
-  account_deactivated: 'errors.codes.account_deactivated',
-  account_not_active: 'errors.codes.account_not_active',
-  organisation_suspended: 'errors.codes.organisation_suspended',
-  unauthenticated: 'errors.codes.unauthenticated',
-  forbidden: 'errors.codes.forbidden',
-  not_found: 'errors.codes.not_found',
-  payload_too_large: 'errors.codes.payload_too_large',
-  unsupported_media_type: 'errors.codes.unsupported_media_type',
   unavailable: 'errors.codes.unavailable',
   internal: 'errors.codes.internal',
 } as const;

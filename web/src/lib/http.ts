@@ -1,6 +1,6 @@
 // A tiny fetch client for the Pli API: JSON in and out, the session cookie sent along with
-// its CSRF token on every write, and RFC 9457 problem+json answers turned into one error type
-// the UI can show.
+// its CSRF token on every write, the portal's language on every request (the server words its
+// refusals in it), and RFC 9457 problem+json answers turned into one error type the UI can show.
 
 export interface FieldError {
   field: string;
@@ -68,8 +68,20 @@ export function getCsrfToken(): string | null {
   return csrfToken;
 }
 
-export function csrfHeaders(method: string): Record<string, string> {
-  return csrfToken !== null && method !== 'GET' && method !== 'HEAD' ? { 'X-CSRF-Token': csrfToken } : {};
+// The language the portal shows, set by lib/i18n.ts; null until it is known, and the server
+// then answers in the person's chosen language, or French.
+let language: string | null = null;
+
+export function setRequestLanguage(value: string | null): void {
+  language = value;
+}
+
+/** What every request to the API carries besides its body: the CSRF token on writes, the language. */
+export function apiHeaders(method: string): Record<string, string> {
+  return {
+    ...(csrfToken !== null && method !== 'GET' && method !== 'HEAD' ? { 'X-CSRF-Token': csrfToken } : {}),
+    ...(language !== null ? { 'Accept-Language': language } : {}),
+  };
 }
 
 type UnauthorizedHandler = (error: ApiError) => void;
@@ -128,7 +140,7 @@ export function toApiError(status: number, statusText: string, body: unknown): A
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...csrfHeaders(method), ...options.headers };
+  const headers: Record<string, string> = { Accept: 'application/json', ...apiHeaders(method), ...options.headers };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body; // the browser sets the multipart boundary itself

@@ -1,5 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { setRequestLanguage } from './http';
 import en from '../locales/en.json';
 import fr from '../locales/fr.json';
 
@@ -50,9 +51,11 @@ export async function chooseLanguage(language: Language): Promise<void> {
   rememberLanguage(language);
 }
 
-// Screen readers and the browser's hyphenation follow <html lang>.
+// Screen readers and the browser's hyphenation follow <html lang>; the server's refusals follow
+// the Accept-Language of each request.
 i18n.on('languageChanged', (language) => {
   document.documentElement.lang = language;
+  setRequestLanguage(currentLanguage());
 });
 
 // Resources are bundled, so initialise synchronously: the first render is already translated.
@@ -66,5 +69,6 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 document.documentElement.lang = currentLanguage();
+setRequestLanguage(currentLanguage());
 
 export { i18n };

@@ -1,6 +1,6 @@
 // File upload with progress: fetch() cannot report upload progress, XMLHttpRequest can.
-// Same rules as lib/http.ts: the session cookie, the CSRF token, problem+json errors.
-import { ApiError, csrfHeaders, reportUnauthorized, toApiError } from './http';
+// Same rules as lib/http.ts: the session cookie, the CSRF token, the language, problem+json errors.
+import { ApiError, apiHeaders, reportUnauthorized, toApiError } from './http';
 
 export interface UploadOptions {
   /** The multipart field name; `file` unless the route says otherwise. */
@@ -28,7 +28,7 @@ export function uploadFile<T>(url: string, file: File, options: UploadOptions = 
     xhr.open('POST', url);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
-    for (const [name, value] of Object.entries(csrfHeaders('POST'))) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(apiHeaders('POST'))) xhr.setRequestHeader(name, value);
 
     xhr.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);

@@ -60,8 +60,8 @@ async function evaluate(tx: Tx, organisationId: string, rows: AccountImportRowRe
 
 async function clientOrganisation(tx: Tx, organisationId: string) {
   const org = await tx.selectFrom('organisations').select(['id', 'kind', 'status']).where('id', '=', organisationId).executeTakeFirst();
-  if (!org) throw notFound('This organisation');
-  if (org.kind !== 'client') throw new AppError('business_rule', 'Accounts are imported into client organisations; provider staff are created one by one.');
+  if (!org) throw notFound('not_found.organisation');
+  if (org.kind !== 'client') throw new AppError('business_rule', 'import.client_only');
   return org;
 }
 
@@ -102,7 +102,7 @@ export async function getAccountImport(deps: ImportDeps, principal: UserPrincipa
   const row = await inScope(deps.db, scopeOf(principal), (tx) =>
     tx.selectFrom('account_imports').select(['id', 'organisation_id', 'filename', 'created_at', 'applied_at', 'rows']).where('id', '=', importId).where('organisation_id', '=', organisationId).executeTakeFirst(),
   );
-  if (!row) throw notFound('This import');
+  if (!row) throw notFound('not_found.import');
   return toView(row);
 }
 

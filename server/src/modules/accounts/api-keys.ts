@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { AppError, notFound } from '../../errors.js';
+import { sql, type Kysely } from 'kysely';
+import { AppError, message, notFound } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { DB } from '../../platform/db/schema.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
@@ -8,6 +8,7 @@ import type { IdGenerator } from '../../platform/ids/ids.js';
 import { scopeOf, type Principal, type UserPrincipal } from '../../platform/http/principal.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
 import type { Role } from '#domain/roles.js';
+import type { Language } from '../../i18n/index.js';
 
 /**
  * API keys act as the user who created them, with that user's role and organisation (api.md).
@@ -68,7 +69,7 @@ export async function revokeApiKey(deps: ApiKeyDeps, principal: Principal, keyId
       .where('id', '=', keyId)
       .where('user_id', '=', principal.userId)
       .executeTakeFirst();
-    if (!key) throw notFound('This API key');
+    if (!key) throw notFound('not_found.api_key');
     if (key.revoked_at === null) {
       await tx.updateTable('api_keys').set({ revoked_at: deps.clock.now() }).where('id', '=', keyId).execute();
     }
@@ -84,7 +85,7 @@ export async function revokeApiKeyById(deps: ApiKeyDeps, keyId: string): Promise
       .select(['api_keys.id', 'api_keys.revoked_at', 'users.email'])
       .where('api_keys.id', '=', keyId)
       .executeTakeFirst();
-    if (!key) throw notFound(`API key ${keyId}`);
+    if (!key) throw notFound(message('not_found.api_key_id', { id: keyId }));
     if (key.revoked_at === null) await tx.updateTable('api_keys').set({ revoked_at: deps.clock.now() }).where('id', '=', keyId).execute();
     return { email: key.email };
   });
@@ -93,52 +94,43 @@ export async function revokeApiKeyById(deps: ApiKeyDeps, keyId: string): Promise
 /** Only refresh last_used_at once a minute: a write on every request would cost more than the read. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+interface KeyPrincipalRow {
+  secret_hash: string;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  user_id: string;
+  email: string;
+  name: string;
+  role: string;
+  locale: Language;
+  user_status: string;
+  organisation_id: string;
+  organisation_name: string;
+  organisation_status: string;
+}
+
 /**
  * Turns a bearer token into the principal it acts as, or throws 401. Deliberately the same answer
  * for every failure (unknown, wrong secret, revoked, user or organisation disabled).
  */
 export async function authenticateApiKey(deps: ApiKeyDeps, token: string): Promise<UserPrincipal> {
-  const refused = new AppError('unauthenticated', 'The API key is not valid (unknown, revoked or malformed).');
+  // Made only when refusing: an error captures a stack trace, which every request would pay.
+  const refused = () => new AppError('unauthenticated', 'api_key.invalid');
   const match = TOKEN.exec(token);
-  if (!match) throw refused;
+  if (!match) throw refused();
   const keyId = `key_${match[1]}`;
   const secret = match[2]!;
-  const row = await inScope(deps.db, systemScope, async (tx) => {
-    const found = await tx
-      .selectFrom('api_keys')
-      .innerJoin('users', 'users.id', 'api_keys.user_id')
-      .innerJoin('organisations', 'organisations.id', 'api_keys.organisation_id')
-      .select([
-        'api_keys.secret_hash',
-        'api_keys.revoked_at',
-        'api_keys.last_used_at',
-        'users.id as user_id',
-        'users.email',
-        'users.name',
-        'users.role',
-        'users.status as user_status',
-        'organisations.id as organisation_id',
-        'organisations.name as organisation_name',
-        'organisations.status as organisation_status',
-      ])
-      .where('api_keys.id', '=', keyId)
-      .executeTakeFirst();
-    if (
-      !found ||
-      !secretMatches(secret, found.secret_hash) ||
-      found.revoked_at !== null ||
-      found.user_status !== 'active' ||
-      found.organisation_status !== 'active'
-    ) {
-      return undefined;
-    }
-    const now = deps.clock.now();
-    if (found.last_used_at === null || now.getTime() - new Date(found.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
-      await tx.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
-    }
-    return found;
-  });
-  if (!row) throw refused;
+  // One statement, one round trip, every request (migration 0012): nothing cached, so a revoked
+  // key stops at once in every process.
+  const { rows } = await sql<KeyPrincipalRow>`SELECT * FROM pli_api_key_principal(${keyId})`.execute(deps.db);
+  const row = rows[0];
+  if (!row || !secretMatches(secret, row.secret_hash) || row.revoked_at !== null || row.user_status !== 'active' || row.organisation_status !== 'active') {
+    throw refused();
+  }
+  const now = deps.clock.now();
+  if (row.last_used_at === null || now.getTime() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
+    await inScope(deps.db, systemScope, (tx) => tx.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute());
+  }
   return {
     kind: 'user',
     userId: row.user_id,
@@ -152,5 +144,6 @@ export async function authenticateApiKey(deps: ApiKeyDeps, token: string): Promi
     stage: 'signed_in',
     sessionId: null,
     csrfToken: null,
+    locale: row.locale,
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { isProviderRole } from '#domain/roles.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, message, notFound } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { ContractOptions, DB } from '../../platform/db/schema.js';
@@ -71,9 +71,9 @@ function toView(row: Row): OrganisationView {
 
 /** Provider staff see every organisation; a client administrator only their own (else 404). */
 export async function getOrganisation(deps: OrganisationDeps, principal: UserPrincipal, id: string): Promise<OrganisationView> {
-  if (!isProviderRole(principal.role) && id !== principal.organisationId) throw notFound('This organisation');
+  if (!isProviderRole(principal.role) && id !== principal.organisationId) throw notFound('not_found.organisation');
   const row = await inScope(deps.db, scopeOf(principal), (tx) => baseQuery(tx).where('organisations.id', '=', id).executeTakeFirst());
-  if (!row) throw notFound('This organisation');
+  if (!row) throw notFound('not_found.organisation');
   return toView(row);
 }
 
@@ -92,7 +92,7 @@ async function assertNameFree(tx: Tx, name: string, except?: string): Promise<vo
   let q = tx.selectFrom('organisations').select('id').where(sql`lower(name)`, '=', name.toLowerCase());
   if (except) q = q.where('id', '!=', except);
   if (await q.executeTakeFirst()) {
-    throw new AppError('conflict', `An organisation named "${name}" already exists.`, { errors: [{ field: 'name', message: 'is already used' }] });
+    throw new AppError('conflict', message('organisation.name_taken', { name }), { errors: [{ field: 'name', message: 'field.name_taken' }] });
   }
 }
 
@@ -126,8 +126,8 @@ export async function updateOrganisation(
 ): Promise<OrganisationView> {
   await inScope(deps.db, scopeOf(principal), async (tx) => {
     const org = await tx.selectFrom('organisations').select(['id', 'kind']).where('id', '=', id).executeTakeFirst();
-    if (!org) throw notFound('This organisation');
-    if (org.kind !== 'client') throw new AppError('business_rule', 'The provider’s own organisation has no contract to edit.');
+    if (!org) throw notFound('not_found.organisation');
+    if (org.kind !== 'client') throw new AppError('business_rule', 'organisation.provider_no_contract');
     if (input.name !== undefined) {
       await assertNameFree(tx, input.name, id);
       await tx.updateTable('organisations').set({ name: input.name }).where('id', '=', id).execute();
@@ -150,8 +150,8 @@ export async function updateOrganisation(
 export async function setOrganisationStatus(deps: OrganisationDeps, principal: UserPrincipal, id: string, status: 'active' | 'suspended', ip: string | null): Promise<OrganisationView> {
   await inScope(deps.db, scopeOf(principal), async (tx) => {
     const org = await tx.selectFrom('organisations').select(['id', 'kind', 'status']).where('id', '=', id).executeTakeFirst();
-    if (!org) throw notFound('This organisation');
-    if (org.kind !== 'client') throw new AppError('business_rule', 'The provider’s own organisation cannot be suspended.');
+    if (!org) throw notFound('not_found.organisation');
+    if (org.kind !== 'client') throw new AppError('business_rule', 'organisation.provider_not_suspended');
     if (org.status === status) return;
     await tx.updateTable('organisations').set({ status }).where('id', '=', id).where('status', '=', org.status).execute();
     if (status === 'suspended') {

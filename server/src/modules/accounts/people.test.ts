@@ -70,7 +70,7 @@ describe.each(backends())('people and organisations on %s', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'user@mairie-demo.test', password: DEMO_PASSWORD } });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().detail).toContain('suspended');
+    expect(refused.json().detail).toBe('L’accès de votre organisation à Pli est suspendu. Contactez le prestataire.');
     await t.app.inject({ method: 'POST', url: `/api/v1/organisations/${demo}/reactivate`, headers: provider.headers() });
     clientAdmin = await signIn(t.app, 'admin@mairie-demo.test');
   });
@@ -100,7 +100,7 @@ describe.each(backends())('people and organisations on %s', (kind) => {
   it('a client administrator cannot give a provider role nor reach another organisation', async () => {
     const provRole = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: clientAdmin.headers(), payload: { email: 'x@mairie-demo.test', name: 'X', role: 'operator' } });
     expect(provRole.statusCode).toBe(403);
-    expect(provRole.json().detail).toContain('client roles');
+    expect(provRole.json().detail).toContain('que des rôles clients');
     const other = (await t.app.inject({ method: 'GET', url: '/api/v1/organisations?query=Test-sur-Mer', headers: provider.headers() })).json().data[0].id;
     const elsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: clientAdmin.headers(), payload: { organisation_id: other, email: 'y@ailleurs.test', name: 'Y', role: 'client_user' } });
     expect(elsewhere.statusCode).toBe(404);

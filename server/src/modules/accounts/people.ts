@@ -42,7 +42,7 @@ const toView = (r: { id: string; organisation_id: string; email: string; name: s
 /** Which organisation's people the caller may manage: a client administrator their own only. */
 function organisationFor(principal: UserPrincipal, requested: string | undefined): string {
   if (isProviderRole(principal.role)) return requested ?? principal.organisationId;
-  if (requested !== undefined && requested !== principal.organisationId) throw notFound('This organisation');
+  if (requested !== undefined && requested !== principal.organisationId) throw notFound('not_found.organisation');
   return principal.organisationId;
 }
 
@@ -63,7 +63,7 @@ async function loadPerson(tx: Tx, principal: UserPrincipal, id: string) {
   const row = await personQuery(tx).where('id', '=', id).executeTakeFirst();
   // Row-level security already hides other organisations from clients; this also keeps a client
   // administrator's answer identical whether the id exists elsewhere or not.
-  if (!row || (!isProviderRole(principal.role) && row.organisation_id !== principal.organisationId)) throw notFound('This person');
+  if (!row || (!isProviderRole(principal.role) && row.organisation_id !== principal.organisationId)) throw notFound('not_found.person');
   return row;
 }
 
@@ -80,11 +80,11 @@ export async function invitePerson(
 ): Promise<PersonView> {
   const organisationId = organisationFor(principal, input.organisation_id);
   if (!isProviderRole(principal.role) && isProviderRole(input.role)) {
-    throw new AppError('forbidden', 'A client administrator can only give client roles (administrator or user).', { errors: [{ field: 'role', message: 'is a provider role' }] });
+    throw new AppError('forbidden', 'people.client_roles_only', { errors: [{ field: 'role', message: 'field.provider_role' }] });
   }
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const org = await tx.selectFrom('organisations').select(['id', 'status']).where('id', '=', organisationId).executeTakeFirst();
-    if (!org) throw notFound('This organisation');
+    if (!org) throw notFound('not_found.organisation');
     const { id: userId } = await insertUser(tx, deps, { organisationId, email: input.email, name: input.name, role: input.role });
     const user = await tx.selectFrom('users').select(['id', 'organisation_id', 'email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
     await sendInvitation(tx, deps, user);
@@ -96,7 +96,7 @@ export async function invitePerson(
 export async function resendInvitation(deps: PeopleDeps, principal: UserPrincipal, id: string, ip: string | null): Promise<void> {
   await inScope(deps.db, scopeOf(principal), async (tx) => {
     const person = await loadPerson(tx, principal, id);
-    if (person.status !== 'invited') throw new AppError('conflict', 'This person has already activated their account.');
+    if (person.status !== 'invited') throw new AppError('conflict', 'people.already_active');
     await sendInvitation(tx, deps, person);
     await recordAudit(tx, deps, { organisationId: person.organisation_id, actorUserId: principal.userId, action: 'user.invitation_resent', subjectId: id, ip });
   });
@@ -104,10 +104,10 @@ export async function resendInvitation(deps: PeopleDeps, principal: UserPrincipa
 
 /** Deactivation takes effect at once: every session ends, API keys stop working (they act as the user). */
 export async function setPersonActive(deps: PeopleDeps, principal: UserPrincipal, id: string, active: boolean, ip: string | null): Promise<PersonView> {
-  if (id === principal.userId) throw new AppError('business_rule', 'You cannot deactivate or reactivate your own account.');
+  if (id === principal.userId) throw new AppError('business_rule', 'people.not_yourself');
   await inScope(deps.db, scopeOf(principal), async (tx) => {
     const person = await loadPerson(tx, principal, id);
-    if (!isProviderRole(principal.role) && isProviderRole(person.role)) throw notFound('This person');
+    if (!isProviderRole(principal.role) && isProviderRole(person.role)) throw notFound('not_found.person');
     const hasPassword = await tx.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow();
     const next = active ? (hasPassword.password_hash ? 'active' : 'invited') : 'deactivated';
     if (active ? person.status !== 'deactivated' : person.status === 'deactivated') return;

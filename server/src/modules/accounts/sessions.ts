@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { isProviderRole, type Role } from '#domain/roles.js';
-import { AppError } from '../../errors.js';
+import { AppError, message } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import { hashPassword, verifyPassword } from '../../platform/crypto/passwords.js';
@@ -51,10 +51,10 @@ export interface OpenedSession {
 let dummyHash: Promise<string> | undefined;
 const timingDecoy = () => (dummyHash ??= hashPassword(randomSecret(16)));
 
-const wrongCredentials = () => new AppError('invalid_credentials', 'The e-mail address or the password is wrong.');
+const wrongCredentials = () => new AppError('invalid_credentials', 'session.wrong_credentials');
 
 function lockedError(until: Date): AppError {
-  return new AppError('account_locked', `Too many failed attempts: this account is locked until ${until.toISOString()}. Wait, or reset your password.`, {
+  return new AppError('account_locked', message('session.locked', { until }), {
     extra: { locked_until: until.toISOString() },
   });
 }
@@ -105,7 +105,7 @@ function selectUser(tx: Tx) {
 /** The signed-in person's own row, read in their scope. */
 async function loadUser(deps: SessionDeps, principal: UserPrincipal): Promise<UserRow> {
   const row = await inScope(deps.db, scopeOf(principal), (tx) => selectUser(tx).where('users.id', '=', principal.userId).executeTakeFirst());
-  if (!row) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+  if (!row) throw new AppError('unauthenticated', 'session.ended');
   return row as UserRow;
 }
 
@@ -123,6 +123,7 @@ function principalFrom(user: UserRow, session: { id: string; stage: SessionStage
     stage: session.stage,
     sessionId: session.id,
     csrfToken: session.csrf_token,
+    locale: user.locale,
   };
 }
 
@@ -151,8 +152,8 @@ async function openSession(tx: Tx, deps: SessionDeps, user: UserRow, stage: Sess
 }
 
 function refuseDisabled(user: UserRow): void {
-  if (user.status === 'deactivated') throw new AppError('account_disabled', 'This account is deactivated. Ask your administrator to reactivate it.');
-  if (user.organisation_status === 'suspended') throw new AppError('account_disabled', 'Your organisation’s access to Pli is suspended. Contact the provider.');
+  if (user.status === 'deactivated') throw new AppError('account_disabled', 'session.deactivated');
+  if (user.organisation_status === 'suspended') throw new AppError('account_disabled', 'session.organisation_suspended');
 }
 
 /** Counts a failed attempt (password or code); the fifth in a row locks the account for a while. */
@@ -172,7 +173,7 @@ async function countFailure(deps: SessionDeps, user: UserRow, ctx: RequestContex
       await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'sign_in.locked', detail: { until: until.toISOString() }, ip: ctx.ip });
       return lockedError(until);
     }
-    return what === 'password' ? wrongCredentials() : new AppError('totp_invalid', 'This code is wrong or has expired. Enter the current code from your app, or a recovery code.');
+    return what === 'password' ? wrongCredentials() : new AppError('totp_invalid', 'session.code_wrong');
   });
 }
 
@@ -227,20 +228,20 @@ async function promote(deps: SessionDeps, principal: UserPrincipal, user: UserRo
     .where('ended_at', 'is', null)
     .where('stage', '=', principal.stage)
     .executeTakeFirst();
-  if (Number(ended.numUpdatedRows) !== 1) throw new AppError('conflict', 'This sign-in has already been completed or has ended. Sign in again.');
+  if (Number(ended.numUpdatedRows) !== 1) throw new AppError('conflict', 'session.sign_in_over');
   await tx.updateTable('users').set({ failed_sign_ins: 0, last_sign_in_at: deps.clock.now() }).where('id', '=', user.id).execute();
   await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'sign_in', detail: { second_factor: true }, ip: ctx.ip });
   return openSession(tx, deps, user, 'signed_in', ctx);
 }
 
 function requireSession(principal: UserPrincipal): void {
-  if (principal.via !== 'session' || !principal.sessionId) throw new AppError('forbidden', 'This step belongs to a sign-in in the browser.');
+  if (principal.via !== 'session' || !principal.sessionId) throw new AppError('forbidden', 'session.browser_only');
 }
 
 /** Second step: a code from the authenticator app, or one of the recovery codes (used up). */
 export async function verifySecondFactor(deps: SessionDeps, principal: UserPrincipal, code: string, ctx: RequestContext): Promise<OpenedSession> {
   requireSession(principal);
-  if (principal.stage !== 'totp_required') throw new AppError('conflict', 'This sign-in does not wait for a code.');
+  if (principal.stage !== 'totp_required') throw new AppError('conflict', 'session.no_code_expected');
   const user = await loadUser(deps, principal);
   const now = deps.clock.now();
   if (user.locked_until && user.locked_until > now) throw lockedError(user.locked_until);
@@ -250,7 +251,7 @@ export async function verifySecondFactor(deps: SessionDeps, principal: UserPrinc
   const recoveryHash = hashSecret(cleaned.toLowerCase());
   const recoveryOk = !totpOk && user.recovery_code_hashes.includes(recoveryHash);
   if (!totpOk && !recoveryOk) throw await countFailure(deps, user, ctx, 'code');
-  const usedUp = (): AppError => new AppError('totp_invalid', 'This code has just been used. Wait for the next code from your app, or use another recovery code.');
+  const usedUp = (): AppError => new AppError('totp_invalid', 'session.code_used');
   return inScope(deps.db, systemScope, async (tx) => {
     // Each code is spent by compare-and-set: of two requests carrying the same code at the same
     // moment, the database lets one through.
@@ -281,8 +282,8 @@ export async function verifySecondFactor(deps: SessionDeps, principal: UserPrinc
 export async function startTotpEnrollment(deps: SessionDeps, principal: UserPrincipal): Promise<{ secret: string; otpauth_url: string; qr_svg: string }> {
   requireSession(principal);
   const user = await loadUser(deps, principal);
-  if (principal.stage === 'totp_required') throw new AppError('conflict', 'Finish signing in first.');
-  if (user.totp_enabled_at) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
+  if (principal.stage === 'totp_required') throw new AppError('conflict', 'session.finish_sign_in');
+  if (user.totp_enabled_at) throw new AppError('conflict', 'session.totp_already_on');
   const secret = newTotpSecret();
   await inScope(deps.db, systemScope, (tx) => tx.updateTable('users').set({ totp_secret: deps.secretBox.seal(secret) }).where('id', '=', user.id).execute());
   const uri = totpUri(secret, user.email);
@@ -306,11 +307,11 @@ export async function confirmTotpEnrollment(
 ): Promise<{ recoveryCodes: string[]; session: OpenedSession | null }> {
   requireSession(principal);
   const user = await loadUser(deps, principal);
-  if (user.totp_enabled_at) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
-  if (!user.totp_secret) throw new AppError('conflict', 'Start the set-up first: there is no QR code waiting to be confirmed.');
+  if (user.totp_enabled_at) throw new AppError('conflict', 'session.totp_already_on');
+  if (!user.totp_secret) throw new AppError('conflict', 'session.totp_no_setup');
   const step = verifyTotp(deps.secretBox.open(user.totp_secret), code.replace(/\s+/g, ''), deps.clock.now());
   if (step === null) {
-    throw new AppError('totp_invalid', 'This code does not match. Check the time on your phone and enter the current code.');
+    throw new AppError('totp_invalid', 'session.totp_mismatch');
   }
   const { codes, hashes } = newRecoveryCodes();
   return inScope(deps.db, systemScope, async (tx) => {
@@ -321,7 +322,7 @@ export async function confirmTotpEnrollment(
       .where('totp_enabled_at', 'is', null)
       .executeTakeFirst();
     // Two confirmations at once: one turns it on; the other's recovery codes would never work.
-    if (Number(enabled.numUpdatedRows) !== 1) throw new AppError('conflict', 'Two-factor sign-in is already on for this account.');
+    if (Number(enabled.numUpdatedRows) !== 1) throw new AppError('conflict', 'session.totp_already_on');
     await recordAudit(tx, deps, { organisationId: user.organisation_id, actorUserId: user.id, action: 'totp.enabled', ip: ctx.ip });
     const session = principal.stage === 'totp_enrollment' ? await promote(deps, principal, user, ctx, tx) : null;
     return { recoveryCodes: codes, session };
@@ -336,7 +337,7 @@ async function requirePassword(deps: SessionDeps, user: UserRow, password: strin
 
 export async function disableTotp(deps: SessionDeps, principal: UserPrincipal, password: string, ctx: RequestContext): Promise<void> {
   const user = await loadUser(deps, principal);
-  if (isProviderRole(user.role)) throw new AppError('forbidden', 'Provider staff must keep two-factor sign-in on.');
+  if (isProviderRole(user.role)) throw new AppError('forbidden', 'session.staff_keep_totp');
   await requirePassword(deps, user, password, ctx);
   await inScope(deps.db, systemScope, async (tx) => {
     await tx.updateTable('users').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null, recovery_code_hashes: '[]' }).where('id', '=', user.id).execute();
@@ -346,7 +347,7 @@ export async function disableTotp(deps: SessionDeps, principal: UserPrincipal, p
 
 export async function regenerateRecoveryCodes(deps: SessionDeps, principal: UserPrincipal, password: string, ctx: RequestContext): Promise<string[]> {
   const user = await loadUser(deps, principal);
-  if (!user.totp_enabled_at) throw new AppError('conflict', 'Turn two-factor sign-in on first.');
+  if (!user.totp_enabled_at) throw new AppError('conflict', 'session.totp_off');
   await requirePassword(deps, user, password, ctx);
   const { codes, hashes } = newRecoveryCodes();
   await inScope(deps.db, systemScope, async (tx) => {

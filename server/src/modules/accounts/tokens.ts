@@ -48,7 +48,7 @@ export async function sendInvitation(tx: Tx, deps: TokenDeps, user: { id: string
 }
 
 async function findToken(deps: TokenDeps, token: string, kind: 'activation' | 'password_reset') {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('token_invalid', 'This link is not valid. Check that it was copied whole.');
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('token_invalid', 'token.invalid');
   const row = await inScope(deps.db, systemScope, (tx) =>
     tx
       .selectFrom('user_tokens')
@@ -57,33 +57,33 @@ async function findToken(deps: TokenDeps, token: string, kind: 'activation' | 'p
       .where('user_tokens.id', '=', hashSecret(token))
       .executeTakeFirst(),
   );
-  if (!row || row.kind !== kind) throw new AppError('token_invalid', 'This link is not valid. Check that it was copied whole.');
+  if (!row || row.kind !== kind) throw new AppError('token_invalid', 'token.invalid');
   if (row.used_at !== null) {
-    throw new AppError('token_used', kind === 'activation' ? 'This activation link was already used. Sign in, or ask your administrator for a new invitation.' : 'This link was already used. Ask for a new one.');
+    throw new AppError('token_used', kind === 'activation' ? 'token.activation_used' : 'token.used_ask_new');
   }
   if (new Date(row.expires_at) <= deps.clock.now()) {
-    throw new AppError('token_expired', kind === 'activation' ? 'This activation link has expired. Ask your administrator to send a new invitation.' : 'This link has expired. Ask for a new one.');
+    throw new AppError('token_expired', kind === 'activation' ? 'token.activation_expired' : 'token.expired_ask_new');
   }
   return row;
 }
 
 export async function describeToken(deps: TokenDeps, token: string, kind: 'activation' | 'password_reset') {
   const row = await findToken(deps, token, kind);
-  if (kind === 'activation' && row.status !== 'invited') throw new AppError('token_used', 'This account is already active. Sign in.');
+  if (kind === 'activation' && row.status !== 'invited') throw new AppError('token_used', 'token.account_active');
   return { email: row.email, name: row.name, expires_at: new Date(row.expires_at).toISOString() };
 }
 
 /** Sets the password chosen through an activation or reset link; the link is spent. */
 export async function redeemToken(deps: TokenDeps, input: { token: string; password: string }, kind: 'activation' | 'password_reset', ip: string | null): Promise<void> {
   const row = await findToken(deps, input.token, kind);
-  if (kind === 'activation' && row.status !== 'invited') throw new AppError('token_used', 'This account is already active. Sign in.');
-  if (kind === 'password_reset' && row.status !== 'active') throw new AppError('account_disabled', 'This account is not active. Ask your administrator.');
+  if (kind === 'activation' && row.status !== 'invited') throw new AppError('token_used', 'token.account_active');
+  if (kind === 'password_reset' && row.status !== 'active') throw new AppError('account_disabled', 'token.account_not_active');
   const hash = await hashPassword(input.password);
   const now = deps.clock.now();
   await inScope(deps.db, systemScope, async (tx) => {
     // Compare-and-set: of two simultaneous uses of one link, one wins.
     const spent = await tx.updateTable('user_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-    if (Number(spent.numUpdatedRows) !== 1) throw new AppError('token_used', 'This link was already used.');
+    if (Number(spent.numUpdatedRows) !== 1) throw new AppError('token_used', 'token.used');
     await tx
       .updateTable('users')
       .set({ password_hash: hash, password_changed_at: now, failed_sign_ins: 0, locked_until: null, ...(kind === 'activation' ? { status: 'active' as const } : {}) })

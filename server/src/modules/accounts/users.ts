@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { looksLikeEmail, normaliseEmail } from '#domain/email.js';
 import { roleFitsOrganisation, type Role } from '#domain/roles.js';
-import { AppError } from '../../errors.js';
+import { AppError, message, notFound } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import { hashPassword } from '../../platform/crypto/passwords.js';
 import type { DB } from '../../platform/db/schema.js';
@@ -30,16 +30,16 @@ export interface NewUserInput {
 export async function insertUser(tx: Tx, deps: UserDeps, input: NewUserInput): Promise<{ id: string }> {
   const email = normaliseEmail(input.email);
   if (!looksLikeEmail(email)) {
-    throw new AppError('validation_failed', `"${input.email}" is not an e-mail address.`, { errors: [{ field: 'email', message: 'is not an e-mail address' }] });
+    throw new AppError('validation_failed', message('account.email_invalid', { email: input.email }), { errors: [{ field: 'email', message: 'field.not_email' }] });
   }
   const organisation = await tx.selectFrom('organisations').select(['id', 'kind']).where('id', '=', input.organisationId).executeTakeFirst();
-  if (!organisation) throw new AppError('not_found', `Organisation ${input.organisationId} was not found.`);
+  if (!organisation) throw notFound(message('not_found.organisation_id', { id: input.organisationId }));
   if (!roleFitsOrganisation(input.role, organisation.kind)) {
-    throw new AppError('business_rule', `The role ${input.role} cannot belong to a ${organisation.kind} organisation.`, {
-      errors: [{ field: 'role', message: `is not a role of a ${organisation.kind} organisation` }],
+    throw new AppError('business_rule', message('account.role_not_of_kind', { role: input.role, kind: message(`kind.${organisation.kind}`) }), {
+      errors: [{ field: 'role', message: message('field.role_not_of_kind', { kind: message(`kind.${organisation.kind}`) }) }],
     });
   }
-  const emailTaken = () => new AppError('conflict', `An account with the e-mail ${email} already exists.`, { errors: [{ field: 'email', message: 'is already used' }] });
+  const emailTaken = () => new AppError('conflict', message('account.email_taken', { email }), { errors: [{ field: 'email', message: 'field.email_taken' }] });
   if (await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) throw emailTaken();
   const id = deps.ids.next('usr');
   await tx
@@ -76,7 +76,7 @@ export async function createUserFromCli(
       .where((eb) => eb.or([eb('id', '=', input.organisation), eb('name', '=', input.organisation)]))
       .execute();
     if (organisation.length !== 1) {
-      throw new AppError('not_found', organisation.length === 0 ? `No organisation is named or numbered "${input.organisation}".` : `Several organisations are named "${input.organisation}": give its id.`);
+      throw new AppError('not_found', message(organisation.length === 0 ? 'account.no_organisation_named' : 'account.several_organisations_named', { name: input.organisation }));
     }
     const organisationId = organisation[0]!.id;
     const { id } = await insertUser(tx, deps, { ...input, organisationId });
@@ -101,7 +101,7 @@ export async function principalOfUser(db: Kysely<DB>, userId: string, via: UserP
       .where('users.id', '=', userId)
       .executeTakeFirst(),
   );
-  if (!row) throw new AppError('not_found', `User ${userId} was not found.`);
+  if (!row) throw notFound(message('not_found.user_id', { id: userId }));
   return {
     kind: 'user',
     userId: row.id,

@@ -2,26 +2,37 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKeyFor, backends, createClientOrganisation, createTestApp, multipartFile, FIXTURES, until, type TestApp } from '../../../test/helpers.js';
 import { A4_PT, makePdf, VALID_ADDRESS } from '../../../test/pdf-fixtures.js';
+import { SWEEP_GRACE_MS, sweepObjects } from '../../platform/storage/object-sweeper.js';
 import { SOFFICE_BINARY } from './convert-office.js';
 
 const MM = 72 / 25.4;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const letter = (name: string) => fs.readFileSync(path.join(FIXTURES, 'letters', name));
 
+/** How far above its resident memory at the start this process went while `fn` ran (Linux: the peak is reset first). */
+async function peakMemoryGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; grownBytes: number }> {
+  const peak = () => Number(/^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+  const start = peak();
+  const result = await fn();
+  return { result, grownBytes: peak() - start };
+}
+
 describe.each(backends())('documents on %s', (kind) => {
   let t: TestApp;
   let key: string;
-  const objectsDir = () => path.join(t.container.config.dataDir, 'objects');
-  const storedObjects = () => (fs.existsSync(objectsDir()) ? fs.readdirSync(objectsDir(), { recursive: true }).filter((f) => /^[0-9a-f]{64}$/.test(path.basename(String(f)))).length : 0);
+  /** The storage sweeper's run as it will happen once the grace period has passed. */
+  const sweepLater = () => sweepObjects({ ...t.container, clock: { now: () => new Date(Date.now() + SWEEP_GRACE_MS + 60_000) } });
 
   const upload = (bytes: Uint8Array, filename: string, k = key) => {
     const mp = multipartFile('file', filename, bytes, 'application/pdf');
-    return t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { authorization: `Bearer ${k}`, ...mp.headers } });
+    // In English: the refusals below are quoted from the English catalogue.
+    return t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { authorization: `Bearer ${k}`, 'accept-language': 'en', ...mp.headers } });
   };
-  const get = (url: string, k = key) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${k}` } });
+  const get = (url: string, k = key) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${k}`, 'accept-language': 'en' } });
 
   beforeAll(async () => {
     t = await createTestApp(kind, { env: { PLI_MAX_UPLOAD_BYTES: String(2 * 1024 * 1024) }, workers: true });
@@ -82,13 +93,59 @@ describe.each(backends())('documents on %s', (kind) => {
     ['a landscape page', async () => makePdf([{ size: [A4_PT[1], A4_PT[0]] }]), 422, 'A4 landscape'],
     ['content in the inserter mark zone', async () => makePdf([{ address: VALID_ADDRESS }, { inkInMarkZone: true }]), 422, 'inserter mark zone'],
     ['a file over the size limit', async () => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3 * 1024 * 1024, 32)]), 413, 'larger'],
-  ] as const)('refuses %s (%i), leaving nothing behind', async (_label, make, status, words) => {
-    const before = storedObjects();
-    const r = await upload(await make(), 'lettre.pdf');
+  ] as const)('refuses %s (%i); what it stored goes with the next sweep', async (_label, make, status, words) => {
+    const bytes = await make();
+    const r = await upload(bytes, 'lettre.pdf');
     expect(r.statusCode).toBe(status);
     expect(r.headers['content-type']).toMatch(/problem\+json/);
     expect(r.json().detail).toContain(words);
-    expect(storedObjects()).toBe(before);
+    await sweepLater();
+    expect(await t.container.storage.stat(sha(bytes))).toBeNull();
+  });
+
+  it('refuses a decompression bomb in an object stream before any reader inflates it: a clear 422, memory unharmed, the next upload served', async () => {
+    // 3.6 KB whose object stream, deflated twice, inflates to 1 GiB of zeros.
+    const bomb = await makePdf([{ address: VALID_ADDRESS }], { objectStreamBomb: { mebibytes: 1024 } });
+    expect(bomb.length).toBeLessThan(8 * 1024);
+    const { result: r, grownBytes: grown } = await peakMemoryGrowth(() => upload(bomb, 'bombe.pdf'));
+    process.stdout.write(`[decompression guard] bomb of ${bomb.length} bytes: ${r.statusCode}, peak resident memory +${(grown / 1024 / 1024).toFixed(0)} MB\n`);
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toMatchObject({ code: 'business_rule', reason: 'document_too_complex', detail: expect.stringContaining('decompression bomb') });
+    expect(grown).toBeLessThan(200 * 1024 * 1024);
+    expect((await upload(letter('lettre-1-page.pdf'), 'lettre-1-page.pdf')).statusCode).toBe(201);
+  });
+
+  it('a refused upload never deletes the file an identical upload of another organisation is using at that moment', async () => {
+    // The same text file: one organisation names it .txt (a letter to convert), the other gives
+    // it no extension (refused after storing, 415). The accepted upload is held just after its
+    // bytes are stored while the refused one runs to its end: the moment the file used to go.
+    const text = Buffer.from(`Madame Claire MARTIN\n8 RUE DU CHATEAU\n44000 NANTES\n\nObjet : relance ${kind} ${Date.now()}\n`);
+    await createClientOrganisation(t, `Commune R ${kind}`, `r-${kind}@commune-r.test`);
+    const other = await apiKeyFor(t, `r-${kind}@commune-r.test`);
+    const storage = t.container.storage;
+    const read = storage.getBuffer.bind(storage);
+    let stored!: () => void;
+    let resume!: () => void;
+    const held = new Promise<void>((r) => (resume = r));
+    const reached = new Promise<void>((r) => (stored = r));
+    const spy = vi.spyOn(storage, 'getBuffer').mockImplementationOnce(async (k) => {
+      stored();
+      await held;
+      return read(k);
+    });
+    try {
+      const accepted = upload(text, 'relance.txt');
+      await reached;
+      const refused = await upload(text, 'relance', other);
+      expect(refused.statusCode).toBe(415);
+      resume();
+      const doc = await accepted;
+      expect(doc.statusCode).toBe(202);
+      expect(doc.json().source_sha256).toBe(sha(text));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sha(await storage.getBuffer(sha(text)))).toBe(sha(text));
   });
 
   it('a PDF with no pages is refused', async () => {

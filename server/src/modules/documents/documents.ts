@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Kysely, Selectable } from 'kysely';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, message, notFound } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { DB, DocumentsTable } from '../../platform/db/schema.js';
@@ -40,76 +40,60 @@ export interface DocumentDeps {
 
 export type DocumentRow = Selectable<DocumentsTable>;
 
-/** Deletes a stored object unless some document still uses it (objects are shared by content). */
-async function dropOrphan(deps: DocumentDeps, sha256: string): Promise<void> {
-  const used = await inScope(deps.db, systemScope, (tx) =>
-    tx
-      .selectFrom('documents')
-      .select('id')
-      .where((eb) => eb.or([eb('sha256', '=', sha256), eb('source_sha256', '=', sha256)]))
-      .executeTakeFirst(),
-  );
-  if (!used) await deps.storage.delete(sha256);
-}
-
 export async function uploadDocument(deps: DocumentDeps, principal: UserPrincipal, file: { filename: string; stream: Readable }): Promise<DocumentRow> {
   const filename = (file.filename || 'document').slice(0, 255);
   // Streamed into storage (hashed on the way), never held whole while receiving.
   const stored = await deps.storage.put(file.stream, { maxBytes: deps.rules.maxUploadBytes }).catch((err: unknown) => {
     if (err instanceof AppError && err.code === 'payload_too_large') {
-      throw new AppError('payload_too_large', `The file is larger than ${Math.round(deps.rules.maxUploadBytes / 1024 / 1024)} MB, the largest document Pli accepts. Split it, or compress its images.`);
+      throw new AppError('payload_too_large', message('document.too_large', { mb: Math.round(deps.rules.maxUploadBytes / 1024 / 1024) }));
     }
     throw err;
   });
   const id = deps.ids.next('doc');
-  try {
-    if (stored.sizeBytes === 0) throw new AppError('business_rule', 'The file is empty.');
-    const bytes = await deps.storage.getBuffer(stored.sha256);
-    const kind = sniffKind(bytes.subarray(0, 4096), filename);
-    if (kind === null) {
-      throw new AppError('unsupported_media_type', `"${filename}" is not a PDF nor an office document Pli can convert (DOCX, DOC, ODT, RTF, TXT). Export it as PDF and upload it again.`);
-    }
-    const now = deps.clock.now();
-    if (kind !== 'pdf') {
-      await inScope(deps.db, scopeOf(principal), async (tx) => {
-        await tx
-          .insertInto('documents')
-          .values({ id, organisation_id: principal.organisationId, created_by: principal.userId, filename, status: 'converting', source_kind: kind, source_sha256: stored.sha256, source_size_bytes: stored.sizeBytes, created_at: now })
-          .execute();
-        await deps.queue.enqueue(tx, convertDocumentJob, { document_id: id });
-        await recordAudit(tx, deps, { organisationId: principal.organisationId, actorUserId: principal.userId, action: 'document.uploaded', subjectId: id, detail: { filename, kind, sha256: stored.sha256 } });
-      });
-      return getDocument(deps, principal, id);
-    }
-    const inspection = await inspectPdf(bytes, deps.rules, deps.checkAddress);
+  // A refusal below leaves the stored object in place: another organisation's identical upload
+  // may be using it. The storage sweeper deletes it once nothing references it (ADR 0007).
+  if (stored.sizeBytes === 0) throw new AppError('business_rule', 'document.empty');
+  const bytes = await deps.storage.getBuffer(stored.sha256);
+  const kind = sniffKind(bytes.subarray(0, 4096), filename);
+  if (kind === null) {
+    throw new AppError('unsupported_media_type', message('document.not_convertible', { filename }));
+  }
+  const now = deps.clock.now();
+  if (kind !== 'pdf') {
     await inScope(deps.db, scopeOf(principal), async (tx) => {
       await tx
         .insertInto('documents')
-        .values({
-          id,
-          organisation_id: principal.organisationId,
-          created_by: principal.userId,
-          filename,
-          status: 'ready',
-          source_kind: 'pdf',
-          sha256: stored.sha256,
-          size_bytes: stored.sizeBytes,
-          pages: inspection.pages,
-          address: JSON.stringify(inspection.address),
-          warnings: JSON.stringify(inspection.warnings),
-          page_windows: JSON.stringify(inspection.pageWindows),
-          created_at: now,
-          ready_at: now,
-        })
+        .values({ id, organisation_id: principal.organisationId, created_by: principal.userId, filename, status: 'converting', source_kind: kind, source_sha256: stored.sha256, source_size_bytes: stored.sizeBytes, created_at: now })
         .execute();
-      await recordAudit(tx, deps, { organisationId: principal.organisationId, actorUserId: principal.userId, action: 'document.uploaded', subjectId: id, detail: { filename, kind, sha256: stored.sha256, pages: inspection.pages } });
+      await deps.queue.enqueue(tx, convertDocumentJob, { document_id: id });
+      await recordAudit(tx, deps, { organisationId: principal.organisationId, actorUserId: principal.userId, action: 'document.uploaded', subjectId: id, detail: { filename, kind, sha256: stored.sha256 } });
     });
     return getDocument(deps, principal, id);
-  } catch (err) {
-    // A refused upload leaves nothing behind.
-    await dropOrphan(deps, stored.sha256);
-    throw err;
   }
+  const inspection = await inspectPdf(bytes, deps.rules, deps.checkAddress);
+  await inScope(deps.db, scopeOf(principal), async (tx) => {
+    await tx
+      .insertInto('documents')
+      .values({
+        id,
+        organisation_id: principal.organisationId,
+        created_by: principal.userId,
+        filename,
+        status: 'ready',
+        source_kind: 'pdf',
+        sha256: stored.sha256,
+        size_bytes: stored.sizeBytes,
+        pages: inspection.pages,
+        address: JSON.stringify(inspection.address),
+        warnings: JSON.stringify(inspection.warnings),
+        page_windows: JSON.stringify(inspection.pageWindows),
+        created_at: now,
+        ready_at: now,
+      })
+      .execute();
+    await recordAudit(tx, deps, { organisationId: principal.organisationId, actorUserId: principal.userId, action: 'document.uploaded', subjectId: id, detail: { filename, kind, sha256: stored.sha256, pages: inspection.pages } });
+  });
+  return getDocument(deps, principal, id);
 }
 
 /** The conversion job: idempotent (a document no longer converting is left alone). */
@@ -147,13 +131,13 @@ export async function convertDocument(deps: DocumentDeps, documentId: string): P
 
 export async function getDocument(deps: Pick<DocumentDeps, 'db'>, principal: UserPrincipal, id: string): Promise<DocumentRow> {
   const row = await inScope(deps.db, scopeOf(principal), (tx) => tx.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst());
-  if (!row) throw notFound('This document');
+  if (!row) throw notFound('not_found.document');
   return row;
 }
 
 function readyPdf(doc: DocumentRow): string {
-  if (doc.status === 'converting') throw new AppError('conflict', 'The document is still being converted to PDF; try again in a moment.');
-  if (doc.status === 'failed' || !doc.sha256) throw new AppError('conflict', `The document could not be converted: ${doc.failure_reason ?? 'unknown reason'}.`);
+  if (doc.status === 'converting') throw new AppError('conflict', 'document.converting');
+  if (doc.status === 'failed' || !doc.sha256) throw new AppError('conflict', message('document.conversion_failed', { reason: doc.failure_reason ?? message('document.unknown_reason') }));
   return doc.sha256;
 }
 
@@ -165,7 +149,7 @@ export async function documentContent(deps: DocumentDeps, principal: UserPrincip
 export async function documentPreview(deps: DocumentDeps, principal: UserPrincipal, id: string, opts: { page: number; window: boolean }): Promise<Buffer> {
   const doc = await getDocument(deps, principal, id);
   const sha = readyPdf(doc);
-  if (opts.page > (doc.pages ?? 0)) throw new AppError('validation_failed', `The document has ${doc.pages} page(s).`, { errors: [{ field: 'page', message: `must be between 1 and ${doc.pages}` }] });
+  if (opts.page > (doc.pages ?? 0)) throw new AppError('validation_failed', message('document.page_count', { count: doc.pages ?? 0 }), { errors: [{ field: 'page', message: message('field.page_range', { pages: doc.pages ?? 0 }) }] });
   const pdf = await openPdfJs(await deps.storage.getBuffer(sha));
   try {
     return await renderPagePng(pdf, opts.page, { dpi: 100, ...(opts.window ? { window: deps.rules.window } : {}) });

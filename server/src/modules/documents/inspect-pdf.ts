@@ -1,8 +1,9 @@
 import { FORMAT_NAMES, pageFormat } from '#domain/documents/geometry.js';
-import { AppError } from '../../errors.js';
+import { AppError, message } from '../../errors.js';
+import type { Message, Param, PlainKey } from '../../i18n/index.js';
 import { scanPage } from '../../platform/pdf/page-scan.js';
 import { linesInZone, openPdfJs, zoneHasInk } from '../../platform/pdf/pdfjs.js';
-import { PdfUnreadableError, readPdfStructure, withBalancedPageTree } from '../../platform/pdf/pdf-structure.js';
+import { PdfTooComplexError, PdfUnreadableError, readPdfStructure, withBalancedPageTree } from '../../platform/pdf/pdf-structure.js';
 import type { DocumentAddress } from '../../platform/db/schema.js';
 import type { DocumentRules } from './documents.rules.js';
 
@@ -21,28 +22,32 @@ export interface Inspection {
 
 export type AddressChecker = (lines: string[]) => DocumentAddress['problems'];
 
-const refuse = (detail: string) => new AppError('business_rule', detail);
+const refuse = (detail: Message | PlainKey) => new AppError('business_rule', detail);
 
-function listPages(pages: number[]): string {
+function listPages(pages: number[]): Param {
   const shown = pages.slice(0, 5).join(', ');
-  return pages.length > 5 ? `${shown} and ${pages.length - 5} more` : shown;
+  return pages.length > 5 ? message('document.pages_and_more', { pages: shown, more: pages.length - 5 }) : shown;
 }
 
 export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkAddress: AddressChecker): Promise<Inspection> {
-  if (bytes.length === 0) throw refuse('The file is empty.');
+  if (bytes.length === 0) throw refuse('document.empty');
   let structure;
   try {
     structure = await readPdfStructure(bytes);
   } catch (err) {
-    if (err instanceof PdfUnreadableError) throw refuse('The PDF is damaged or truncated: its structure cannot be read. Export it again from the program that made it.');
+    if (err instanceof PdfUnreadableError) throw refuse('document.pdf_damaged_structure');
+    if (err instanceof PdfTooComplexError) {
+      throw new AppError('business_rule', 'document.decompression_bomb', {
+        extra: { reason: 'document_too_complex' },
+      });
+    }
     throw err;
   }
-  if (structure.encrypted) throw refuse('The PDF is encrypted or password-protected. Save an unprotected copy and upload that.');
-  if (structure.bomb) throw refuse('The PDF holds compressed data that expands to an abnormal size (a possible decompression bomb): it was not opened.');
+  if (structure.encrypted) throw refuse('document.encrypted');
   if (structure.activeContent.length > 0) {
-    throw refuse(`The PDF contains active content (${structure.activeContent.join(', ')}). Pli prints documents, not programs: export a plain PDF without scripts or actions.`);
+    throw refuse(message('document.active_content', { what: structure.activeContent }));
   }
-  if (structure.pageCount === 0) throw refuse('The PDF has no pages.');
+  if (structure.pageCount === 0) throw refuse('document.no_pages');
 
   const wrong = new Map<string, number[]>();
   structure.pages.forEach((p, i) => {
@@ -53,15 +58,15 @@ export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkA
     }
   });
   if (wrong.size > 0) {
-    const parts = [...wrong].map(([format, pages]) => `page${pages.length > 1 ? 's' : ''} ${listPages(pages)}: ${format}`);
-    throw refuse(`Pli prints on A4 portrait only (210 × 297 mm). Not A4 portrait — ${parts.join('; ')}.`);
+    const parts = [...wrong].map(([format, pages]) => message('document.format_pages', { count: pages.length, pages: listPages(pages), format }));
+    throw refuse(message('document.not_a4', { pages: parts }));
   }
 
   let doc;
   try {
     doc = await openPdfJs(withBalancedPageTree(bytes, structure.pageTree));
   } catch {
-    throw refuse('The PDF is damaged: its pages cannot be read. Export it again from the program that made it.');
+    throw refuse('document.pdf_damaged_pages');
   }
   try {
     const marked: number[] = [];
@@ -74,9 +79,7 @@ export async function inspectPdf(bytes: Uint8Array, rules: DocumentRules, checkA
     }
     if (marked.length > 0) {
       const z = rules.insertionMark;
-      throw refuse(
-        `Page${marked.length > 1 ? 's' : ''} ${listPages(marked)} ${marked.length > 1 ? 'have' : 'has'} content in the inserter mark zone (the left margin, ${z.x1}–${z.x2} mm from the edge, ${z.y1}–${z.y2} mm from the top), where the production floor prints its control code. Widen the left margin and export the PDF again.`,
-      );
+      throw refuse(message('document.mark_zone', { count: marked.length, pages: listPages(marked), x1: z.x1, x2: z.x2, y1: z.y1, y2: z.y2 }));
     }
     const lines = pageWindows[0]!;
     const problems: DocumentAddress['problems'] =

@@ -64,6 +64,8 @@ export function presentOrder(v: OrderView, lang: 'fr' | 'en') {
     updated_at: iso(r.updated_at)!,
     submitted_at: iso(r.submitted_at),
     accepted_at: iso(r.accepted_at),
+    in_production_at: iso(v.reached.inProduction),
+    completed_at: iso(v.reached.completed),
     refusal_reason: r.refusal_reason,
   };
 }

@@ -12,7 +12,8 @@ describe.each(backends())('paper orders on %s', (kind) => {
   let admin: string;
   let letterId: string;
   const clock = fixedClock(new Date('2026-11-26T10:00:00Z')); // a Thursday, 11:00 in Paris
-  const auth = (k: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${k}`, ...extra });
+  // In English: the refusals below are quoted from the English catalogue.
+  const auth = (k: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${k}`, 'accept-language': 'en', ...extra });
   const upload = async (bytes: Uint8Array, name: string, k = user) => {
     const mp = multipartFile('file', name, bytes, 'application/pdf');
     const r = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(k), ...mp.headers } });

@@ -4,7 +4,8 @@ import { DEFAULT_DELIVERY_RULES, depositCutoff, estimateDelivery, quote as price
 import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
 import { isEditable, nextStatus, type OrderAction, type OrderStatus } from '#domain/orders/order-status.js';
 import type { CreateOrderBody } from '#contracts/orders.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, message, notFound, type FieldError } from '../../errors.js';
+import { toMessage } from '../../i18n/index.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { ContractOptions, DB, OrdersTable } from '../../platform/db/schema.js';
 import { inScope, systemScope, type Tx, type Within } from '../../platform/db/scope.js';
@@ -41,6 +42,8 @@ export interface OrderView {
   quote: Quote | null;
   deliveryEstimate: string | null;
   mailpieces: Array<Selectable<DB['mailpieces']>> | null;
+  /** When the order reached its later steps (first event of each), for the client's timeline. */
+  reached: { inProduction: Date | null; completed: Date | null };
 }
 
 /** A client user works on their own orders; a client administrator on the organisation's. */
@@ -55,7 +58,7 @@ export async function loadOrder(tx: Tx, principal: UserPrincipal, id: string, fo
   let q = tx.selectFrom('orders').selectAll().where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  if (!row || !visibleTo(principal, row)) throw notFound('This order');
+  if (!row || !visibleTo(principal, row)) throw notFound('not_found.order');
   return row;
 }
 
@@ -67,26 +70,29 @@ async function contractOptions(tx: Tx, organisationId: string): Promise<Contract
 /** Rules about the set-up itself, refused at once (422): they cannot be fixed by a document. */
 async function validateSetup(tx: Tx, principal: UserPrincipal, input: OrderInput): Promise<void> {
   const o = input.options;
-  const errors: Array<{ field: string; message: string }> = [];
-  if (o.mail_class !== 'registered' && o.acknowledgement) errors.push({ field: 'options.acknowledgement', message: 'is only possible with registered mail' });
-  if (o.mail_class !== 'registered' && o.registered_level) errors.push({ field: 'options.registered_level', message: 'is only possible with registered mail' });
-  if (o.mail_class === 'registered' && !o.registered_level) errors.push({ field: 'options.registered_level', message: 'is required with registered mail: R1, R2 or R3' });
-  if (o.archive.type === 'electronic' && o.archive.retention_years === undefined) errors.push({ field: 'options.archive.retention_years', message: 'is required for the electronic archive: 1, 3, 5, 10 or 30' });
-  if (o.archive.type !== 'electronic' && o.archive.retention_years !== undefined) errors.push({ field: 'options.archive.retention_years', message: 'only applies to the electronic archive' });
-  if (input.address_source === 'recipients' && input.split) errors.push({ field: 'split', message: 'cannot be used with a list of recipients' });
-  if (errors.length) throw new AppError('business_rule', `The order's options do not fit together: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors });
+  const errors: FieldError[] = [];
+  if (o.mail_class !== 'registered' && o.acknowledgement) errors.push({ field: 'options.acknowledgement', message: 'field.only_registered' });
+  if (o.mail_class !== 'registered' && o.registered_level) errors.push({ field: 'options.registered_level', message: 'field.only_registered' });
+  if (o.mail_class === 'registered' && !o.registered_level) errors.push({ field: 'options.registered_level', message: 'field.registered_level_required' });
+  if (o.archive.type === 'electronic' && o.archive.retention_years === undefined) errors.push({ field: 'options.archive.retention_years', message: 'field.retention_required' });
+  if (o.archive.type !== 'electronic' && o.archive.retention_years !== undefined) errors.push({ field: 'options.archive.retention_years', message: 'field.retention_electronic_only' });
+  if (input.address_source === 'recipients' && input.split) errors.push({ field: 'split', message: 'field.split_with_recipients' });
+  if (errors.length) {
+    const problems = errors.map((e) => message('order.option_problem', { field: e.field, problem: toMessage(e.message) }));
+    throw new AppError('business_rule', message('order.options_conflict', { problems }), { errors });
+  }
 
   const contract = await contractOptions(tx, principal.organisationId);
-  if (o.archive.type === 'simple' && !contract?.simple_archive) throw new AppError('business_rule', 'Your contract does not include the simple archive.', { errors: [{ field: 'options.archive.type', message: 'is not in your contract' }] });
-  if (o.archive.type === 'electronic' && !contract?.electronic_archive) throw new AppError('business_rule', 'Your contract does not include the electronic archive.', { errors: [{ field: 'options.archive.type', message: 'is not in your contract' }] });
+  if (o.archive.type === 'simple' && !contract?.simple_archive) throw new AppError('business_rule', 'order.no_simple_archive', { errors: [{ field: 'options.archive.type', message: 'field.not_in_contract' }] });
+  if (o.archive.type === 'electronic' && !contract?.electronic_archive) throw new AppError('business_rule', 'order.no_electronic_archive', { errors: [{ field: 'options.archive.type', message: 'field.not_in_contract' }] });
 
   const ids = [...input.documents, ...(o.background ? [o.background.document] : [])];
   const docs = await tx.selectFrom('documents').select(['id', 'status']).where('id', 'in', ids).execute();
   for (const id of ids) {
     const d = docs.find((x) => x.id === id);
     // Row-level security hides other organisations' documents: "not found", whoever owns them.
-    if (!d) throw new AppError('not_found', `Document ${id} was not found.`, { errors: [{ field: 'documents', message: `${id} was not found` }] });
-    if (d.status !== 'ready') throw new AppError('business_rule', `Document ${id} is ${d.status === 'converting' ? 'still being converted' : 'not usable (its conversion failed)'}.`, { errors: [{ field: 'documents', message: `${id} is not ready` }] });
+    if (!d) throw new AppError('not_found', message('not_found.document_id', { id }), { errors: [{ field: 'documents', message: message('field.document_not_found', { id }) }] });
+    if (d.status !== 'ready') throw new AppError('business_rule', message(d.status === 'converting' ? 'order.document_converting' : 'order.document_failed', { id }), { errors: [{ field: 'documents', message: message('field.document_not_ready', { id }) }] });
   }
 }
 
@@ -149,10 +155,22 @@ async function view(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<OrderView> 
   if (row.status === 'draft') {
     const plan = await planFor(tx, deps, row);
     const { quote, deliveryEstimate } = await priced(tx, deps, row, plan, deps.clock.now());
-    return { row, plan, quote, deliveryEstimate, mailpieces: null };
+    return { row, plan, quote, deliveryEstimate, mailpieces: null, reached: { inProduction: null, completed: null } };
   }
   const mailpieces = await tx.selectFrom('mailpieces').selectAll().where('order_id', '=', row.id).orderBy('number').execute();
-  return { row, plan: { letters: [], problems: [] }, quote: row.quote as unknown as Quote, deliveryEstimate: row.delivery_estimate, mailpieces };
+  const steps = await tx
+    .selectFrom('order_events')
+    .select(['type', (eb) => eb.fn.min('at').as('at')])
+    .where('order_id', '=', row.id)
+    .where('type', 'in', ['order.in_production', 'order.completed'])
+    .groupBy('type')
+    .execute();
+  const at = (type: string) => {
+    const found = steps.find((s) => s.type === type)?.at;
+    return found ? new Date(found as Date) : null;
+  };
+  const reached = { inProduction: at('order.in_production'), completed: at('order.completed') };
+  return { row, plan: { letters: [], problems: [] }, quote: row.quote as unknown as Quote, deliveryEstimate: row.delivery_estimate, mailpieces, reached };
 }
 
 export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput, within?: Within<OrderView>): Promise<OrderView> {
@@ -186,9 +204,10 @@ export async function getOrder(deps: OrderDeps, principal: UserPrincipal, id: st
   return inScope(deps.db, scopeOf(principal), async (tx) => view(tx, deps, await loadOrder(tx, principal, id)));
 }
 
-function refuseIfNotDraft(row: OrderRow, what: string): void {
+function refuseIfNotDraft(row: OrderRow, what: 'edited' | 'deleted'): void {
   if (!isEditable(row.status)) {
-    throw new AppError('conflict', `This order is ${row.status}: it can no longer be ${what}.${row.status === 'submitted' ? ' You may still withdraw it whole until the provider accepts it.' : ''}`);
+    const params = { status: message(`order_status.${row.status}`), what: message(`order_edit.${what}`) };
+    throw new AppError('conflict', message(row.status === 'submitted' ? 'order.not_editable_submitted' : 'order.not_editable', params));
   }
 }
 
@@ -248,9 +267,7 @@ export async function changeOrderStatus(
     const firm = row.status === 'accepted' || row.status === 'in_production' || row.status === 'completed';
     throw new AppError(
       'conflict',
-      action === 'cancel' && firm
-        ? 'The provider has accepted this order: it is firm, final and irrevocable (it can no longer be withdrawn, in whole or in part).'
-        : `This order is ${row.status.replace('_', ' ')}: it cannot be ${ACTION_WORDS[action]}.`,
+      action === 'cancel' && firm ? 'order.firm' : message('order.cannot', { status: message(`order_status.${row.status}`), action: message(`order_action.${action}`) }),
     );
   }
   const now = deps.clock.now();
@@ -260,22 +277,13 @@ export async function changeOrderStatus(
     .where('id', '=', row.id)
     .where('status', '=', row.status)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', 'The order changed meanwhile: reload it.');
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', 'order.changed_meanwhile');
   await tx
     .insertInto('order_events')
     .values({ id: deps.ids.next('evt'), organisation_id: row.organisation_id, order_id: row.id, type: `order.${to}`, detail: JSON.stringify(opts.detail ?? {}), actor_user_id: actorUserId, at: now })
     .execute();
   return to;
 }
-
-const ACTION_WORDS: Record<OrderAction, string> = {
-  submit: 'submitted again',
-  cancel: 'withdrawn',
-  accept: 'accepted',
-  refuse: 'refused',
-  start_production: 'put into production',
-  complete: 'completed',
-};
 
 /** The final validation: every letter must be printable as set up; the price is frozen. */
 export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id: string, within?: Within<OrderView>): Promise<OrderView> {
@@ -287,9 +295,11 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
     const plan = await planFor(tx, deps, row);
     const errors = blocking(plan.problems);
     if (errors.length > 0 || plan.letters.length === 0) {
-      throw new AppError('business_rule', `The order cannot be sent yet: ${errors.length || 1} problem(s) to fix first. ${errors.slice(0, 3).map((e) => e.message).join(' ')}`.trim(), {
+      // Each problem's sentence is the domain's, in English: `problems[].code` is what the portal
+      // puts in the person's language, as it does on the order's page.
+      throw new AppError('business_rule', message('order.not_ready', { count: errors.length || 1 }), {
         extra: { problems: errors },
-        errors: errors.map((e) => ({ field: e.letter === null ? 'order' : `letters.${e.letter}`, message: e.message })),
+        errors: errors.map((e) => ({ field: e.letter === null ? 'order' : `letters.${e.letter}`, message: message('text.verbatim', { text: e.message }) })),
       });
     }
     const now = deps.clock.now();
@@ -343,9 +353,9 @@ export async function listOrders(deps: OrderDeps, principal: UserPrincipal, filt
 export async function getMailpiece(deps: OrderDeps, principal: UserPrincipal, id: string) {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const mp = await tx.selectFrom('mailpieces').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!mp) throw notFound('This mailpiece');
+    if (!mp) throw notFound('not_found.mailpiece');
     await loadOrder(tx, principal, mp.order_id).catch(() => {
-      throw notFound('This mailpiece');
+      throw notFound('not_found.mailpiece');
     });
     const events = await tx.selectFrom('order_events').select(['type', 'at', 'detail']).where('order_id', '=', mp.order_id).where((eb) => eb.or([eb('mailpiece_id', '=', id), eb('mailpiece_id', 'is', null)])).orderBy('at').execute();
     return { mp, events };
@@ -369,7 +379,7 @@ export async function ensureStandardTariff(deps: { db: Kysely<DB>; clock: Clock;
 export async function purchaseOrder(deps: OrderDeps, principal: UserPrincipal, id: string, render: (row: OrderRow, tx: Tx) => Promise<Buffer>): Promise<{ sha256: string; stream: Readable }> {
   const sha = await inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id);
-    if (row.status === 'draft') throw new AppError('conflict', 'A draft has no purchase order yet: it is issued when you send the order.');
+    if (row.status === 'draft') throw new AppError('conflict', 'order.draft_no_purchase_order');
     if (row.purchase_order_sha256) return row.purchase_order_sha256;
     const stored = await deps.storage.put(await render(row, tx));
     await tx.updateTable('orders').set({ purchase_order_sha256: stored.sha256 }).where('id', '=', id).execute();

@@ -23,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const auth = (k: string) => ({ authorization: `Bearer ${k}` });
+// In English: the refusals below are quoted from the English catalogue.
+const auth = (k: string) => ({ authorization: `Bearer ${k}`, 'accept-language': 'en' });
 
 describe('tariffs', () => {
   it('a tariff of the organisation’s own, in force from today, prices its drafts', async () => {

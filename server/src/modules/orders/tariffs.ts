@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { isProviderRole } from '#domain/roles.js';
 import type { tariffBody } from '#contracts/tariffs.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, message, notFound } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { DB } from '../../platform/db/schema.js';
@@ -17,7 +17,7 @@ type TariffBody = z.infer<typeof tariffBody>;
 /** The tariffs that apply to an organisation (its own, then the provider's standard ones). */
 export async function listTariffs(deps: { db: Kysely<DB> }, principal: UserPrincipal, organisationId: string | undefined) {
   const org = isProviderRole(principal.role) ? organisationId : principal.organisationId;
-  if (!isProviderRole(principal.role) && organisationId !== undefined && organisationId !== principal.organisationId) throw notFound('This organisation');
+  if (!isProviderRole(principal.role) && organisationId !== undefined && organisationId !== principal.organisationId) throw notFound('not_found.organisation');
   return inScope(deps.db, scopeOf(principal), (tx) => {
     let q = tx.selectFrom('tariffs').select(['id', 'organisation_id', 'effective_from', 'tariff', 'created_at']).orderBy('effective_from', 'desc');
     q = org ? q.where((eb) => eb.or([eb('organisation_id', 'is', null), eb('organisation_id', '=', org)])) : q.where('organisation_id', 'is', null);
@@ -31,23 +31,23 @@ export async function createTariff(deps: { db: Kysely<DB>; clock: Clock; ids: Id
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     if (input.organisation_id) {
       const org = await tx.selectFrom('organisations').select(['kind']).where('id', '=', input.organisation_id).executeTakeFirst();
-      if (!org || org.kind !== 'client') throw notFound('This client organisation');
+      if (!org || org.kind !== 'client') throw notFound('not_found.client_organisation');
     }
     const today = parisWallClock(deps.clock.now()).date;
     if (input.tariff.effectiveFrom < today) {
-      throw new AppError('business_rule', `A tariff cannot start in the past (${input.tariff.effectiveFrom}): drafts and quotes already shown were priced with the tariff then in force. Start it today or later.`, {
-        errors: [{ field: 'tariff.effectiveFrom', message: `must be ${today} or later` }],
+      throw new AppError('business_rule', message('tariff.in_the_past', { date: input.tariff.effectiveFrom }), {
+        errors: [{ field: 'tariff.effectiveFrom', message: message('field.date_or_later', { date: today }) }],
       });
     }
     const missing = (['priority', 'registered'] as const).flatMap((c) => ['20g', '100g', '250g', '500g', '1kg', '2kg'].filter((s) => input.tariff.lines.postage[c][s] === undefined).map((s) => `${c} ${s}`));
     missing.push(...['20g', '100g', '250g'].filter((s) => input.tariff.lines.postage.non_priority[s] === undefined).map((s) => `non_priority ${s}`));
-    if (missing.length) throw new AppError('business_rule', `The tariff has no postage price for: ${missing.join(', ')}.`, { errors: [{ field: 'tariff.lines.postage', message: `missing ${missing.join(', ')}` }] });
+    if (missing.length) throw new AppError('business_rule', message('tariff.postage_missing', { lines: missing }), { errors: [{ field: 'tariff.lines.postage', message: message('field.postage_missing', { lines: missing }) }] });
     await tx
       .insertInto('tariffs')
       .values({ id, organisation_id: input.organisation_id, effective_from: input.tariff.effectiveFrom, tariff: JSON.stringify(input.tariff), created_by: principal.userId, created_at: deps.clock.now() })
       .execute()
       .catch((err: unknown) => {
-        throw isUniqueViolation(err) ? new AppError('conflict', `A tariff already starts on ${input.tariff.effectiveFrom} for this organisation: choose another date.`) : err;
+        throw isUniqueViolation(err) ? new AppError('conflict', message('tariff.date_taken', { date: input.tariff.effectiveFrom })) : err;
       });
     await recordAudit(tx, deps, { organisationId: input.organisation_id, actorUserId: principal.userId, action: 'tariff.created', subjectId: id, detail: { effective_from: input.tariff.effectiveFrom } });
     return tx.selectFrom('tariffs').select(['id', 'organisation_id', 'effective_from', 'tariff', 'created_at']).where('id', '=', id).executeTakeFirstOrThrow();

@@ -24,6 +24,6 @@ export async function getOutboxMessage(deps: { db: Kysely<DB> }, principal: User
   const row = await inScope(deps.db, scopeOf(principal), (tx) =>
     tx.selectFrom('outbox_messages').select(['id', 'to_address', 'subject', 'template', 'status', 'transport', 'created_at', 'sent_at', 'text_body']).where('id', '=', id).executeTakeFirst(),
   );
-  if (!row) throw notFound('This message');
+  if (!row) throw notFound('not_found.message');
   return row;
 }

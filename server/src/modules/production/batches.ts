@@ -311,7 +311,7 @@ export async function listBatches(deps: ProductionDeps, principal: UserPrincipal
 export async function getBatch(deps: ProductionDeps, principal: UserPrincipal, id: string) {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const batch = await tx.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!batch) throw notFound('This batch');
+    if (!batch) throw notFound('not_found.batch');
     const byStatus = await tx
       .selectFrom('batch_mailpieces as bm')
       .innerJoin('mailpieces as m', 'm.id', 'bm.mailpiece_id')
@@ -340,10 +340,10 @@ export async function batchFile(deps: ProductionDeps, principal: UserPrincipal, 
     batch: await tx.selectFrom('batches').select(['print_files', 'deposit_slip']).where('id', '=', id).executeTakeFirst(),
     events: await tx.selectFrom('batch_events').select('detail').where('batch_id', '=', id).where('type', '=', 'batch.reprint').execute(),
   }));
-  if (!batch) throw notFound('This batch');
+  if (!batch) throw notFound('not_found.batch');
   const files = batch.print_files;
   const known = new Set([files?.ticket, files?.labels, batch.deposit_slip?.sha256, ...(files?.parts ?? []).map((p) => p.sha256), ...events.map((e) => (e.detail as { file?: string }).file)]);
-  if (!known.has(sha256)) throw notFound('This file');
+  if (!known.has(sha256)) throw notFound('not_found.file');
   return deps.storage.get(sha256);
 }
 
@@ -355,7 +355,7 @@ export function printFilesOf(batch: { id: string; print_files: PrintFiles | null
 }
 
 export function requireBatchPrinted(status: string): void {
-  if (status === 'building') throw new AppError('conflict', 'This batch has no print file yet: close it and wait for its file.');
+  if (status === 'building') throw new AppError('conflict', 'batch.no_print_file');
 }
 
 /**

@@ -135,10 +135,10 @@ export async function orderDepositSlipPdf(deps: ProductionDeps, principal: UserP
     const order = await loadOrder(tx, principal, orderId);
     const organisation = await tx.selectFrom('organisations').select('name').where('id', '=', order.organisation_id).executeTakeFirstOrThrow();
     const batch = await tx.selectFrom('batches').select(['id', 'number', 'attributes', 'status', 'deposit_slip']).where('id', '=', batchId).executeTakeFirst();
-    if (!batch || batch.status !== 'deposited' || !batch.deposit_slip?.confirmed_at) throw notFound('This deposit slip');
+    if (!batch || batch.status !== 'deposited' || !batch.deposit_slip?.confirmed_at) throw notFound('not_found.deposit_slip');
     const attributes = batch.attributes as unknown as ProductionAttributes;
     const lines = await slipLines(tx, batchId, attributes, orderId);
-    if (lines.length === 0) throw notFound('This deposit slip');
+    if (lines.length === 0) throw notFound('not_found.deposit_slip');
     return { batch, attributes, lines, organisation: organisation.name, order: order.name };
   });
   return depositSlipPdf({

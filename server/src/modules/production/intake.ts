@@ -32,7 +32,7 @@ export async function listIntake(deps: ProductionDeps, principal: UserPrincipal)
 
 async function lockOrder(tx: Tx, id: string) {
   const row = await tx.selectFrom('orders').select(['id', 'organisation_id', 'status', 'letters', 'documents', 'options']).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw notFound('This order');
+  if (!row) throw notFound('not_found.order');
   return row;
 }
 

@@ -17,7 +17,8 @@ describe.each(backends())('production floor on %s', (kind) => {
   let user: string;
   let operator: string;
   let providerAdmin: string;
-  const auth = (k: string) => ({ authorization: `Bearer ${k}` });
+  // In English: the refusals below are quoted from the English catalogue.
+  const auth = (k: string) => ({ authorization: `Bearer ${k}`, 'accept-language': 'en' });
   const options = PAPER_OPTIONS;
 
   const submittedOrder = (file = 'lettre-3-pages.pdf', extra: { options?: Record<string, unknown> } = {}) => submitLetterOrder(t, user, { file, ...extra });
@@ -151,6 +152,9 @@ describe.each(backends())('production floor on %s', (kind) => {
     const done = await order(id);
     expect(done.status).toBe('completed');
     expect(done.mailpieces[0].status).toBe('deposited');
+    // The client's timeline dates every step it reached, production and handover included.
+    expect(Date.parse(done.in_production_at)).toBeGreaterThanOrEqual(Date.parse(done.accepted_at));
+    expect(Date.parse(done.completed_at)).toBeGreaterThanOrEqual(Date.parse(done.in_production_at));
     const history = (await t.app.inject({ method: 'GET', url: `/api/v1/mailpieces/${mine.id}`, headers: auth(user) })).json().events.map((e: { type: string }) => e.type);
     expect(history).toEqual(expect.arrayContaining(['order.submitted', 'order.accepted', 'mailpiece.printed', 'order.in_production', 'mailpiece.inserted', 'mailpiece.franked', 'mailpiece.deposited', 'order.completed']));
   });

@@ -1,7 +1,7 @@
 import { allocate, registeredNumber } from '#domain/production/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, message, notFound } from '../../errors.js';
 import { recordAudit } from '../../platform/audit/audit.js';
-import { inScope, type Tx } from '../../platform/db/scope.js';
+import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import type { ProductionDeps } from './deps.js';
 
@@ -42,7 +42,7 @@ export async function listRanges(deps: ProductionDeps, principal: UserPrincipal)
 }
 
 export async function addRange(deps: ProductionDeps, principal: UserPrincipal, input: { prefix: string; first: number; last: number }): Promise<RangeView> {
-  if (input.last < input.first) throw new AppError('validation_failed', 'The last serial comes before the first.', { errors: [{ field: 'last', message: 'must be at least the first serial' }] });
+  if (input.last < input.first) throw new AppError('validation_failed', 'range.last_before_first', { errors: [{ field: 'last', message: 'field.last_before_first' }] });
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const overlapping = await tx
       .selectFrom('registered_ranges')
@@ -52,7 +52,10 @@ export async function addRange(deps: ProductionDeps, principal: UserPrincipal, i
       .where('last_serial', '>=', input.first as never)
       .executeTakeFirst();
     if (overlapping) {
-      throw new AppError('conflict', `These numbers overlap the range ${registeredNumber(input.prefix, Number(overlapping.first_serial))} – ${registeredNumber(input.prefix, Number(overlapping.last_serial))}: a registered number is never used twice.`);
+      throw new AppError(
+        'conflict',
+        message('range.overlap', { first: registeredNumber(input.prefix, Number(overlapping.first_serial)), last: registeredNumber(input.prefix, Number(overlapping.last_serial)) }),
+      );
     }
     const active = await tx.selectFrom('registered_ranges').select('id').where('status', '=', 'active').executeTakeFirst();
     const id = deps.ids.next('rng');
@@ -65,11 +68,25 @@ export async function addRange(deps: ProductionDeps, principal: UserPrincipal, i
   });
 }
 
+/**
+ * The demo's floor can number registered letters from its first start: a range of its own
+ * (prefix DM, never La Poste's), as a provider would record the one La Poste allotted it.
+ */
+export async function seedDemoRange(deps: Pick<ProductionDeps, 'db' | 'clock' | 'ids'>): Promise<void> {
+  await inScope(deps.db, systemScope, async (tx) => {
+    if (await tx.selectFrom('registered_ranges').select('id').executeTakeFirst()) return;
+    await tx
+      .insertInto('registered_ranges')
+      .values({ id: deps.ids.next('rng'), prefix: 'DM', first_serial: 1, last_serial: 99_999, next_serial: 1, status: 'active', created_by: null, created_at: deps.clock.now() })
+      .execute();
+  });
+}
+
 export async function withdrawRange(deps: ProductionDeps, principal: UserPrincipal, id: string): Promise<RangeView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const r = await tx.selectFrom('registered_ranges').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!r) throw notFound('This range');
-    if (r.status !== 'active' && r.status !== 'ready') throw new AppError('conflict', `This range is ${r.status.replace('_', ' ')} already.`);
+    if (!r) throw notFound('not_found.range');
+    if (r.status !== 'active' && r.status !== 'ready') throw new AppError('conflict', message('range.already', { status: message(`range_status.${r.status}`) }));
     await tx.updateTable('registered_ranges').set({ status: 'withdrawn' }).where('id', '=', id).execute();
     const unused = Number(r.last_serial) - Number(r.next_serial) + 1;
     // Not silent: the serials left unused are written down.
@@ -98,7 +115,7 @@ export async function allocateNumbers(tx: Tx, count: number): Promise<string[]> 
   while (out.length < count) {
     const r = await tx.selectFrom('registered_ranges').selectAll().where('status', '=', 'active').forUpdate().executeTakeFirst();
     if (!r) {
-      throw new AppError('conflict', `No registered-mail numbers left (${count - out.length} needed): add a range La Poste allotted in Production › Registered numbers, then close the batch again.`);
+      throw new AppError('conflict', message('range.none_left', { count: count - out.length }));
     }
     const range = { prefix: r.prefix, firstSerial: Number(r.first_serial), lastSerial: Number(r.last_serial), nextSerial: Number(r.next_serial) };
     const wanted = Math.min(count - out.length, range.lastSerial - range.nextSerial + 1);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { frankingCents, MAILPIECE_TRANSITIONS, orderRollup, scanBatch, scanMailpiece, type FloorStep, type MailpieceStatus } from '#domain/production/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, message, notFound } from '../../errors.js';
+import type { Message } from '../../i18n/index.js';
 import { inScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { changeOrderStatus } from '../orders/index.js';
@@ -15,8 +16,6 @@ import { parseMark, renderPrintParts } from './print-file.js';
  * order rolls up (`in_production`, `completed`). A wrong or repeated scan is refused with a
  * sentence the operator can act on; of two operators scanning the same thing, one wins.
  */
-const STEP_WORDS: Record<FloorStep, string> = { printed: 'printed', inserted: 'inserted', franked: 'franked', deposited: 'deposited' };
-
 type Target = { kind: 'batch'; id: string } | { kind: 'mailpiece'; id: string; sheet?: { n: number; of: number } };
 
 async function resolve(tx: Tx, code: string): Promise<Target> {
@@ -26,7 +25,7 @@ async function resolve(tx: Tx, code: string): Promise<Target> {
   const number = /^B(\d{1,12})$/i.exec(c);
   if (number) {
     const b = await tx.selectFrom('batches').select('id').where('number', '=', number[1]! as never).executeTakeFirst();
-    if (!b) throw notFound(`Batch B${number[1]}`);
+    if (!b) throw notFound(message('not_found.batch_number', { batch: `B${number[1]}` }));
     return { kind: 'batch', id: b.id };
   }
   const mark = parseMark(c);
@@ -38,22 +37,23 @@ async function resolve(tx: Tx, code: string): Promise<Target> {
       .where('b.number', '=', String(mark.batchNumber) as never)
       .where('bm.position', '=', mark.position)
       .executeTakeFirst();
-    if (!row) throw notFound(`Mailpiece ${mark.position} of batch B${mark.batchNumber}`);
+    if (!row) throw notFound(message('not_found.mailpiece_in_batch', { position: String(mark.position), batch: `B${mark.batchNumber}` }));
     return { kind: 'mailpiece', id: row.mailpiece_id, sheet: { n: mark.sheet, of: mark.sheets } };
   }
-  throw new AppError('validation_failed', `“${c.slice(0, 60)}” is not a Pli code: scan a batch sheet (B…), a sheet mark, or a mailpiece label.`, { errors: [{ field: 'code', message: 'not a Pli code' }] });
+  throw new AppError('validation_failed', message('scan.unknown_code', { code: c.slice(0, 60) }), { errors: [{ field: 'code', message: 'field.not_pli_code' }] });
 }
 
-function refusal(what: string, verdict: { ok: false; reason: string; expected?: string }, step: FloorStep): AppError {
+function refusal(what: Message, verdict: { ok: false; reason: string; expected?: FloorStep }, step: FloorStep): AppError {
+  const params = { what, step: message(`step.${step}`) };
   switch (verdict.reason) {
     case 'repeated':
-      return new AppError('conflict', `${what} is already ${STEP_WORDS[step]}: this scan was not needed.`);
+      return new AppError('conflict', message('scan.repeated', params));
     case 'already_past':
-      return new AppError('conflict', `${what} is already past “${STEP_WORDS[step]}”: check that you scanned the right item.`);
+      return new AppError('conflict', message('scan.already_past', params));
     case 'not_ready':
-      return new AppError('conflict', `${what} has no print file yet: it cannot be ${STEP_WORDS[step]}.`);
+      return new AppError('conflict', message('scan.not_ready', params));
     default:
-      return new AppError('conflict', `${what} is not ${verdict.expected} yet: scan it as ${verdict.expected} first.`);
+      return new AppError('conflict', message('scan.too_early', { what, expected: message(`step.${verdict.expected ?? step}`) }));
   }
 }
 
@@ -119,12 +119,13 @@ export async function scan(deps: ProductionDeps, principal: UserPrincipal, input
 
 async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, batchId: string, step: FloorStep): Promise<ScanOutcome> {
   const batch = await tx.selectFrom('batches').select(['id', 'number', 'status', 'deposit_slip']).where('id', '=', batchId).forUpdate().executeTakeFirst();
-  if (!batch) throw notFound('This batch');
+  if (!batch) throw notFound('not_found.batch');
   const label = `Batch B${batch.number}`;
+  const what = message('scan.batch', { batch: `B${batch.number}` });
   const verdict = scanBatch(batch.status, step);
-  if (!verdict.ok) throw refusal(label, verdict, step);
+  if (!verdict.ok) throw refusal(what, verdict, step);
   // The deposit is confirmed against the slip handed to La Poste with the batch.
-  if (step === 'deposited' && !batch.deposit_slip) throw new AppError('conflict', `${label}: its deposit slip is still being prepared. Scan the batch again in a moment.`);
+  if (step === 'deposited' && !batch.deposit_slip) throw new AppError('conflict', message('scan.slip_preparing', { what }));
   const from = MAILPIECE_TRANSITIONS[step].from;
   // Mailpieces still behind (e.g. a jammed letter not reprinted yet) stop the whole batch.
   const statuses = await tx
@@ -140,8 +141,8 @@ async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrinc
     })
     .map((m) => m.position);
   if (behind.length > 0) {
-    const shown = behind.slice(0, 10).join(', ');
-    throw new AppError('conflict', `${label}: ${behind.length} mailpiece(s) are not ${from} yet (position${behind.length > 1 ? 's' : ''} ${shown}${behind.length > 10 ? '…' : ''}). Scan them one by one, or reprint them, before scanning the batch as ${step}.`);
+    const shown = `${behind.slice(0, 10).join(', ')}${behind.length > 10 ? '…' : ''}`;
+    throw new AppError('conflict', message('scan.mailpieces_behind', { what, count: behind.length, from: message(`step.${from}`), positions: shown, step: message(`step.${step}`) }));
   }
   const moved = await tx
     .updateTable('mailpieces')
@@ -165,7 +166,7 @@ async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrinc
     .where('id', '=', batchId)
     .where('status', '=', batch.status)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', `${label} was scanned by someone else meanwhile.`);
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', message('scan.by_someone_else', { what }));
   if (step === 'franked') await deps.queue.enqueue(tx, depositSlipJob, { batch_id: batchId });
   await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: batchId, type: `batch.${step}`, detail: JSON.stringify({ mailpieces: moved.length }), actor_user_id: principal.userId, at: deps.clock.now() }).execute();
   const orders = await rollUp(tx, deps, principal.userId, moved.map((m) => m.order_id));
@@ -180,20 +181,22 @@ async function mailpieceInBatch(tx: Tx, mailpieceId: string) {
     .select(['m.id', 'm.status', 'm.order_id', 'm.organisation_id', 'm.sheets', 'bm.position', 'b.id as batch_id', 'b.number as batch_number', 'b.status as batch_status'])
     .where('m.id', '=', mailpieceId)
     .executeTakeFirst(); // no lock: the status update below is a compare-and-set
-  if (!row) throw notFound('This mailpiece');
+  if (!row) throw notFound('not_found.mailpiece');
   const label = row.batch_number ? `Mailpiece ${row.position} of batch B${row.batch_number}` : `Mailpiece ${row.id}`;
-  if (!row.batch_id || !row.batch_status || row.batch_status === 'building') throw new AppError('conflict', `${label} is not in a batch with a print file yet.`);
-  return { ...row, label, batch_id: row.batch_id };
+  // The same name, for refusals in the request's language.
+  const what = row.batch_number ? message('scan.mailpiece_in_batch', { position: String(row.position), batch: `B${row.batch_number}` }) : message('scan.mailpiece_id', { id: row.id });
+  if (!row.batch_id || !row.batch_status || row.batch_status === 'building') throw new AppError('conflict', message('scan.not_in_printed_batch', { what }));
+  return { ...row, label, what, batch_id: row.batch_id };
 }
 
 async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPrincipal, mailpieceId: string, step: FloorStep, sheet?: { n: number; of: number }): Promise<ScanOutcome> {
   const mp = await mailpieceInBatch(tx, mailpieceId);
   const verdict = scanMailpiece(mp.status as MailpieceStatus, step);
-  if (!verdict.ok) throw refusal(mp.label, verdict, step);
+  if (!verdict.ok) throw refusal(mp.what, verdict, step);
   // Printed sheet by sheet: the mailpiece is printed once every one of its sheets has been seen.
   if (step === 'printed' && sheet && mp.sheets > 1) {
     const noted = await tx.insertInto('printed_sheets').values({ mailpiece_id: mp.id, sheet: sheet.n, scanned_by: principal.userId, at: deps.clock.now() }).onConflict((oc) => oc.doNothing()).returning('sheet').executeTakeFirst();
-    if (!noted) throw new AppError('conflict', `Sheet ${sheet.n}/${mp.sheets} of ${mp.label.charAt(0).toLowerCase()}${mp.label.slice(1)} was already scanned.`);
+    if (!noted) throw new AppError('conflict', message('scan.sheet_seen', { sheet: String(sheet.n), sheets: String(mp.sheets), what: mp.what }));
     const { seen } = await tx.selectFrom('printed_sheets').select((eb) => eb.fn.countAll<string>().as('seen')).where('mailpiece_id', '=', mp.id).executeTakeFirstOrThrow();
     if (Number(seen) < mp.sheets) {
       const left = mp.sheets - Number(seen);
@@ -201,7 +204,7 @@ async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPri
     }
   }
   const moved = await tx.updateTable('mailpieces').set({ status: step, updated_at: deps.clock.now() }).where('id', '=', mp.id).where('status', '=', mp.status).executeTakeFirst();
-  if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', `${mp.label} was scanned by someone else meanwhile.`);
+  if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', message('scan.by_someone_else', { what: mp.what }));
   if (step === 'franked') await frank(tx, [mp.id]);
   await mailpieceEvents(tx, deps, [mp], `mailpiece.${step}`, principal.userId, { batch: Number(mp.batch_number), one_by_one: true });
   const orders = await rollUp(tx, deps, principal.userId, [mp.order_id]);
@@ -215,10 +218,10 @@ async function scanOneMailpiece(tx: Tx, deps: ProductionDeps, principal: UserPri
 export async function reprintMailpiece(deps: ProductionDeps, principal: UserPrincipal, code: string, reason: string): Promise<{ mailpieceId: string; label: string; sheets: number; url: string }> {
   const input = await inScope(deps.db, scopeOf(principal), async (tx) => {
     const target = await resolve(tx, code);
-    if (target.kind !== 'mailpiece') throw new AppError('validation_failed', 'Scan the spoiled letter’s sheet mark (or give its mailpiece id), not a batch.', { errors: [{ field: 'code', message: 'not a mailpiece' }] });
+    if (target.kind !== 'mailpiece') throw new AppError('validation_failed', 'scan.reprint_needs_mailpiece', { errors: [{ field: 'code', message: 'field.not_mailpiece' }] });
     const mailpieceId = target.id;
     const mp = await mailpieceInBatch(tx, mailpieceId);
-    if (mp.status !== 'pending' && mp.status !== 'printed') throw new AppError('conflict', `${mp.label} is already ${mp.status}: only letters not yet inserted are reprinted.`);
+    if (mp.status !== 'pending' && mp.status !== 'printed') throw new AppError('conflict', message('scan.reprint_too_late', { what: mp.what, status: message(`step.${mp.status as MailpieceStatus}`) }));
     const { rows, letters } = await printLettersOf(tx, { mailpieceId });
     return { mp, letters, attributes: attributesOf(rows[0]!.options as unknown as Parameters<typeof attributesOf>[0]) };
   });

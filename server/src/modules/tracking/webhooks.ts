@@ -5,6 +5,7 @@ import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { AppError, notFound } from '../../errors.js';
+import type { PlainKey } from '../../i18n/index.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
@@ -100,12 +101,12 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new AppError('validation_failed', 'The webhook address is not a URL.', { errors: [{ field: 'url', message: 'not a URL' }] });
+    throw new AppError('validation_failed', 'webhook.not_url', { errors: [{ field: 'url', message: 'field.not_url' }] });
   }
-  const bad = (message: string) => new AppError('validation_failed', `The webhook address ${message}.`, { errors: [{ field: 'url', message }] });
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw bad('must use https');
-  if (url.username || url.password) throw bad('must not carry a user name or password (the signature authenticates Pli)');
-  if (!allowPrivate && isIP(url.hostname.replace(/^\[|\]$/g, '')) && isPrivateAddress(url.hostname.replace(/^\[|\]$/g, ''))) throw bad('must be a public address');
+  const bad = (detail: PlainKey, field: PlainKey) => new AppError('validation_failed', detail, { errors: [{ field: 'url', message: field }] });
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw bad('webhook.must_use_https', 'field.must_use_https');
+  if (url.username || url.password) throw bad('webhook.no_credentials', 'field.no_credentials_in_url');
+  if (!allowPrivate && isIP(url.hostname.replace(/^\[|\]$/g, '')) && isPrivateAddress(url.hostname.replace(/^\[|\]$/g, ''))) throw bad('webhook.public_address', 'field.public_address');
   return url;
 }
 
@@ -115,7 +116,7 @@ export async function createWebhook(deps: WebhookDeps, principal: UserPrincipal,
   const id = deps.ids.next('whk');
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const active = await tx.selectFrom('webhooks').select((eb) => eb.fn.countAll<string>().as('n')).where('organisation_id', '=', principal.organisationId).where('status', '=', 'active').executeTakeFirstOrThrow();
-    if (Number(active.n) >= 10) throw new AppError('business_rule', 'An organisation has at most 10 webhooks: delete one you no longer use.');
+    if (Number(active.n) >= 10) throw new AppError('business_rule', 'webhook.at_most_ten');
     await tx
       .insertInto('webhooks')
       .values({ id, organisation_id: principal.organisationId, url: url.toString(), events: [...new Set(input.events)].sort(), secret_sealed: deps.secretBox.seal(secret), status: 'active', created_by: principal.userId, created_at: deps.clock.now() })
@@ -134,7 +135,7 @@ export async function listWebhooks(deps: WebhookDeps, principal: UserPrincipal) 
 
 async function ownWebhook(tx: Tx, principal: UserPrincipal, id: string) {
   const row = await tx.selectFrom('webhooks').select(['id', 'status']).where('id', '=', id).where('organisation_id', '=', principal.organisationId).executeTakeFirst();
-  if (!row || row.status !== 'active') throw notFound('This webhook');
+  if (!row || row.status !== 'active') throw notFound('not_found.webhook');
   return row;
 }
 
@@ -158,8 +159,8 @@ export async function retryDelivery(deps: WebhookDeps, principal: UserPrincipal,
   await inScope(deps.db, scopeOf(principal), async (tx) => {
     await ownWebhook(tx, principal, webhookId);
     const d = await tx.selectFrom('webhook_deliveries').select(['id', 'status']).where('id', '=', deliveryId).where('webhook_id', '=', webhookId).executeTakeFirst();
-    if (!d) throw notFound('This delivery');
-    if (d.status === 'delivered') throw new AppError('conflict', 'This delivery has already succeeded.');
+    if (!d) throw notFound('not_found.delivery');
+    if (d.status === 'delivered') throw new AppError('conflict', 'webhook.delivered');
   });
   // Deliveries are written by the system only; the check above is the caller's right to ask.
   await inScope(deps.db, systemScope, (tx) => tx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: deps.clock.now() }).where('id', '=', deliveryId).execute());

@@ -43,7 +43,7 @@ export interface RegisteredRoute {
 }
 
 export function requirePrincipal(request: FastifyRequest): Principal {
-  if (!request.principal) throw new AppError('unauthenticated', 'Sign in or send an API key (Authorization: Bearer …).');
+  if (!request.principal) throw new AppError('unauthenticated', 'http.sign_in_or_key');
   return request.principal;
 }
 
@@ -71,16 +71,16 @@ export function registerAuth(app: FastifyInstance, authenticators: Authenticator
     }
     const principal = requirePrincipal(request);
     if (principal.stage !== 'signed_in' && !request.routeOptions.config?.allowPendingSecondFactor) {
-      throw new AppError('second_factor_required', 'Finish signing in: enter the code from your authenticator app.');
+      throw new AppError('second_factor_required', 'http.finish_sign_in_code');
     }
     // Cookies ride along on cross-site requests; the CSRF token, readable only by our own pages, does not.
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !principal.csrfToken || !sameSecret(sent, principal.csrfToken)) {
-        throw new AppError('csrf_failed', 'This request lacks the page’s security token (X-CSRF-Token). Reload the page and try again.');
+        throw new AppError('csrf_failed', 'http.csrf_missing');
       }
     }
-    if (!policy(principal)) throw new AppError('forbidden', 'Your role does not allow this action.');
+    if (!policy(principal)) throw new AppError('forbidden', 'http.role_forbids');
   });
 }
 
@@ -89,6 +89,6 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <API key>".');
+  if (!match) throw new AppError('unauthenticated', 'http.bearer_format');
   return match[1];
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyFor, backends, createTestApp, type TestApp } from '../../../test/helpers.js';
+import { AppError } from '../../errors.js';
 import { requirePrincipal } from './auth.js';
 
 /** The Idempotency-Key plugin, exercised through a throwaway route that counts what it creates. */
@@ -18,7 +19,8 @@ describe.each(backends())('Idempotency-Key on %s', (kind) => {
       { config: { policy: () => true, idempotent: true }, schema: { body: z.object({ n: z.number() }) } },
       async (request, reply) => {
         calls += 1;
-        if (request.body.n < 0) return reply.code(422).send({ refused: true });
+        // A refusal, as a use case gives one (problem+json, like every refusal the document lists).
+        if (request.body.n < 0) throw new AppError('business_rule', 'people.not_yourself');
         if (request.body.n === 500) throw new Error('boom');
         return reply.code(201).send({ thing: calls, by: requirePrincipal(request).email });
       },

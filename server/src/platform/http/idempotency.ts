@@ -50,7 +50,7 @@ function requestHash(request: FastifyRequest): string {
 }
 
 const inProgress = (): AppError =>
-  new AppError('idempotency_in_progress', 'The first request with this Idempotency-Key is still being processed; retry in a moment.');
+  new AppError('idempotency_in_progress', 'http.idempotency_in_progress');
 
 function keyRow(tx: Tx, principal: Principal, key: string) {
   return tx.updateTable('idempotency_keys').where('organisation_id', '=', principal.organisationId).where('principal_id', '=', principal.userId).where('key', '=', key);
@@ -81,8 +81,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>
     if (raw === undefined || request.principal === null) return;
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || key.length > 255) {
-      throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 255 characters.', {
-        errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }],
+      throw new AppError('validation_failed', 'http.idempotency_key_length', {
+        errors: [{ field: 'Idempotency-Key', message: 'field.idempotency_key_length' }],
       });
     }
     const principal = request.principal;
@@ -107,7 +107,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>
       const age = now.getTime() - new Date(existing.created_at).getTime();
       if (age < KEEP_MS) {
         if (existing.request_hash !== hash) {
-          throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
+          throw new AppError('idempotency_key_reused', 'http.idempotency_key_reused');
         }
         if (existing.status_code !== null) return { status: existing.status_code, body: existing.response_body };
         if (age < ABANDONED_MS) throw inProgress();

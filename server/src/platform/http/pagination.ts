@@ -27,8 +27,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   } catch {
     // fall through to the clear error below
   }
-  throw new AppError('validation_failed', 'The cursor is not one this API returned.', {
-    errors: [{ field: 'cursor', message: 'is invalid' }],
+  throw new AppError('validation_failed', 'http.cursor_invalid', {
+    errors: [{ field: 'cursor', message: 'field.invalid' }],
   });
 }
 

@@ -1,4 +1,5 @@
 import { isProviderRole, type Role } from '#domain/roles.js';
+import type { Language } from '../../i18n/index.js';
 import type { Scope } from '../db/scope.js';
 
 /** Who is calling. Today a user (by API key); e-letter recipients will be a second kind. */
@@ -16,6 +17,9 @@ export interface UserPrincipal {
   readonly stage: 'signed_in' | 'totp_required' | 'totp_enrollment';
   readonly sessionId: string | null;
   readonly csrfToken: string | null;
+  /** The language chosen in the profile, for answers to requests without Accept-Language (read
+   * with the session or the API key). */
+  readonly locale?: Language;
 }
 
 export type Principal = UserPrincipal;

@@ -8,15 +8,15 @@ import { AppError } from '../../errors.js';
  * whoever reads the stream sees the overflow and can refuse it cleanly.
  */
 export async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<MultipartFile> {
-  if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in the field "file".');
+  if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'http.multipart_only');
   let file: MultipartFile | undefined;
   try {
     file = await request.file({ limits: { fileSize: maxBytes + 1, files: 1 } });
   } catch (err) {
     // busboy's parse errors (a boundary that never comes, a body cut short) are the sender's.
     if ((err as { statusCode?: number }).statusCode === 413) throw err;
-    throw new AppError('bad_request', 'The multipart body is malformed (its boundary does not match or it ends early). Send the file as multipart/form-data in the field "file".', { cause: err });
+    throw new AppError('bad_request', 'http.multipart_malformed', { cause: err });
   }
-  if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'The upload has no field "file".', { errors: [{ field: 'file', message: 'is required' }] });
+  if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'http.no_file_field', { errors: [{ field: 'file', message: 'field.required' }] });
   return file;
 }

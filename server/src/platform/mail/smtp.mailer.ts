@@ -1,6 +1,6 @@
 import { createTransport } from 'nodemailer';
 import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { AppError } from '../../errors.js';
+import { AppError, message } from '../../errors.js';
 import type { MailMessage, Mailer } from './mail.port.js';
 
 export interface SmtpMailerOptions {
@@ -26,10 +26,10 @@ function describeServer(smtpUrl: string): string {
   try {
     url = new URL(smtpUrl);
   } catch {
-    throw new AppError('internal', 'The SMTP URL is not a valid URL (expected smtp://… or smtps://…).');
+    throw new AppError('internal', 'smtp.bad_url');
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new AppError('internal', `Unsupported SMTP URL scheme "${url.protocol}" (expected smtp: or smtps:).`);
+    throw new AppError('internal', message('smtp.bad_scheme', { scheme: url.protocol }));
   }
   return `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
 }
@@ -66,7 +66,7 @@ export function createSmtpMailer(smtpUrl: string, from: string, opts: SmtpMailer
         const responseCode = typeof failure.responseCode === 'number' ? failure.responseCode : undefined;
         // 5xx is a permanent refusal (bad address, policy); the rest may succeed on a retry.
         const permanent = responseCode !== undefined && responseCode >= 500;
-        throw new AppError('unavailable', `Could not send e-mail through SMTP server ${server}: ${failure.message}`, {
+        throw new AppError('unavailable', message('smtp.send_failed', { server, reason: failure.message }), {
           cause: err,
           extra: { smtpCode: failure.code, responseCode, permanent },
         });

@@ -1,10 +1,10 @@
-import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
+import { DEFAULT_BOMB_LIMITS, expandsTooMuch, type BombLimits } from './decompression-guard.js';
 
 /**
  * What a PDF is made of, read with pdf-lib without executing or rendering anything: encryption,
- * active content (JavaScript, launch actions), page boxes, and whether any compressed stream
- * inflates to an absurd size (a decompression bomb).
+ * active content (JavaScript, launch actions), page boxes — once the decompression-bomb guard
+ * has passed the raw bytes.
  */
 export interface PdfStructure {
   encrypted: boolean;
@@ -14,8 +14,6 @@ export interface PdfStructure {
   activeContent: string[];
   /** Fonts used without being carried in the file (the printer substitutes them). */
   fontsNotEmbedded: string[];
-  /** The largest any single stream inflates to, in bytes (bounded by the guard). */
-  bomb: boolean;
   /** Where the pages are, for {@link withBalancedPageTree}. */
   pageTree: PageTree | null;
 }
@@ -39,14 +37,13 @@ export class PdfUnreadableError extends Error {
   }
 }
 
-export interface BombLimits {
-  /** One stream may not inflate past this… */
-  maxStreamBytes: number;
-  /** …nor all of them together past this. */
-  maxTotalBytes: number;
+/** A document that would decode past the guard's limits: no reader was given it. */
+export class PdfTooComplexError extends Error {
+  constructor() {
+    super('The PDF decodes past the decompression limits.');
+    this.name = 'PdfTooComplexError';
+  }
 }
-
-export const DEFAULT_BOMB_LIMITS: BombLimits = { maxStreamBytes: 64 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024 };
 
 const ACTIVE_ACTIONS = new Set(['JavaScript', 'Launch', 'ImportData', 'SubmitForm', 'ResetForm', 'Rendition']);
 
@@ -94,26 +91,9 @@ function findFontsNotEmbedded(doc: PDFDocument): string[] {
   return [...missing].sort();
 }
 
-function inflatesTooMuch(doc: PDFDocument, limits: BombLimits): boolean {
-  let total = 0;
-  for (const [, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFRawStream)) continue;
-    const filter = object.dict.get(PDFName.of('Filter'));
-    const filters = filter instanceof PDFArray ? filter.asArray().map(nameOf) : [nameOf(filter)];
-    if (filters[0] !== 'FlateDecode') continue;
-    try {
-      // maxOutputLength makes zlib stop (and throw) instead of filling memory.
-      total += inflateSync(object.contents, { maxOutputLength: Math.min(limits.maxStreamBytes, limits.maxTotalBytes - total + 1) }).length;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return true;
-      // A damaged stream is pdf.js's business to report (or to render around), not a bomb.
-    }
-    if (total > limits.maxTotalBytes) return true;
-  }
-  return false;
-}
-
 export async function readPdfStructure(bytes: Uint8Array, limits: BombLimits = DEFAULT_BOMB_LIMITS): Promise<PdfStructure> {
+  // First: pdf-lib inflates object streams while loading, without any limit.
+  if (expandsTooMuch(bytes, limits)) throw new PdfTooComplexError();
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
@@ -139,7 +119,6 @@ export async function readPdfStructure(bytes: Uint8Array, limits: BombLimits = D
     pages,
     activeContent: encrypted ? [] : findActiveContent(doc),
     fontsNotEmbedded: encrypted ? [] : findFontsNotEmbedded(doc),
-    bomb: encrypted ? false : inflatesTooMuch(doc, limits),
     pageTree: encrypted ? null : pageTree,
   };
 }

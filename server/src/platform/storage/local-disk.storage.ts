@@ -2,13 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { AppError } from '../../errors.js';
+import { message, notFound } from '../../errors.js';
 import {
   assertMaxBytes,
   assertObjectKey,
+  isObjectKey,
   payloadTooLarge,
   sha256OfStream,
   toBuffer,
+  type ObjectInfo,
   type ObjectStorage,
   type PutContent,
   type PutOptions,
@@ -20,6 +22,16 @@ const TMP_DIR = 'tmp';
 
 function isErrno(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
+}
+
+/** A directory's entries, none when it does not exist (yet, or any more). */
+async function readDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return [];
+    throw err;
+  }
 }
 
 /**
@@ -88,7 +100,7 @@ export function createLocalDiskStorage(rootDir: string): ObjectStorage {
     try {
       return await fs.open(file, 'r');
     } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new AppError('not_found', `Object ${key} was not found.`);
+      if (isErrno(err, 'ENOENT')) throw notFound(message('not_found.object', { key }));
       throw err;
     }
   }
@@ -110,7 +122,8 @@ export function createLocalDiskStorage(rootDir: string): ObjectStorage {
         const finalPath = pathOf(sha256);
         const dir = path.dirname(finalPath);
         await fs.mkdir(dir, { recursive: true });
-        // Renaming over an existing copy is harmless: same key means same bytes.
+        // Renaming over an existing copy is harmless (same key means same bytes), and its fresh
+        // modification time is the new storedAt.
         await fs.rename(tmpPath, finalPath);
         await syncDir(dir);
       } catch (err) {
@@ -131,13 +144,30 @@ export function createLocalDiskStorage(rootDir: string): ObjectStorage {
       }
     },
 
-    async stat(key: string): Promise<{ sizeBytes: number } | null> {
+    async stat(key: string): Promise<Omit<ObjectInfo, 'key'> | null> {
       try {
         const st = await fs.stat(pathOf(key));
-        return { sizeBytes: st.size };
+        return { sizeBytes: st.size, storedAt: st.mtime };
       } catch (err) {
         if (isErrno(err, 'ENOENT')) return null;
         throw err;
+      }
+    },
+
+    async *list(): AsyncIterable<ObjectInfo> {
+      // One directory at a time (the fan-out keeps each small); the temp directory is not objects.
+      const fanOut = /^[0-9a-f]{2}$/;
+      for (const a of (await readDir(root)).filter((n) => fanOut.test(n))) {
+        for (const b of (await readDir(path.join(root, a))).filter((n) => fanOut.test(n))) {
+          for (const key of await readDir(path.join(root, a, b))) {
+            if (!isObjectKey(key) || !key.startsWith(a + b)) continue;
+            const st = await fs.stat(path.join(root, a, b, key)).catch((err: unknown) => {
+              if (isErrno(err, 'ENOENT')) return null; // deleted meanwhile
+              throw err;
+            });
+            if (st) yield { key, sizeBytes: st.size, storedAt: st.mtime };
+          }
+        }
       }
     },
 

@@ -8,19 +8,22 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
   type GetObjectCommandOutput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { AppError } from '../../errors.js';
+import { AppError, message } from '../../errors.js';
 import {
   assertMaxBytes,
   assertObjectKey,
+  isObjectKey,
   payloadTooLarge,
   sha256OfStream,
   toBuffer,
+  type ObjectInfo,
   type ObjectStorage,
   type PutContent,
   type PutOptions,
@@ -83,10 +86,11 @@ export function createS3Storage(cfg: S3StorageConfig): ObjectStorage {
     return `${prefix}${key}`;
   };
 
-  async function headSize(key: string): Promise<number | null> {
+  async function head(key: string): Promise<Omit<ObjectInfo, 'key'> | null> {
     try {
-      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectName(key) }));
-      return head.ContentLength ?? 0;
+      const res = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectName(key) }));
+      // A server that gives no date gets its objects treated as just stored: never swept.
+      return { sizeBytes: res.ContentLength ?? 0, storedAt: res.LastModified ?? new Date() };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -127,19 +131,20 @@ export function createS3Storage(cfg: S3StorageConfig): ObjectStorage {
     contentType: string | undefined,
   ): Promise<StoredObject> {
     const sha256 = digest.toString('hex');
-    // Same key means same bytes: skip the transfer, and do not stack versions in a versioned bucket.
-    if ((await headSize(sha256)) !== sizeBytes) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: objectName(sha256),
-          Body: body(),
-          ContentLength: sizeBytes,
-          ContentType: contentType ?? 'application/octet-stream',
-          ChecksumSHA256: digest.toString('base64'),
-        }),
-      );
-    }
+    // Sent even when the key exists (same key, same bytes): the object's LastModified must become
+    // now, since the sweeper spares an object for a while after its latest put, which is all that
+    // protects an upload not yet referenced by a row (ADR 0007). A copy onto itself would spare
+    // the transfer but does not move the date on every S3-compatible server.
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: objectName(sha256),
+        Body: body(),
+        ContentLength: sizeBytes,
+        ContentType: contentType ?? 'application/octet-stream',
+        ChecksumSHA256: digest.toString('base64'),
+      }),
+    );
     return { key: sha256, sha256, sizeBytes };
   }
 
@@ -148,10 +153,10 @@ export function createS3Storage(cfg: S3StorageConfig): ObjectStorage {
     try {
       body = (await client.send(new GetObjectCommand({ Bucket: bucket, Key: objectName(key) }))).Body;
     } catch (err) {
-      if (isNotFound(err)) throw new AppError('not_found', `Object ${key} was not found.`, { cause: err });
+      if (isNotFound(err)) throw new AppError('not_found', message('not_found.object', { key }), { cause: err });
       throw err;
     }
-    if (!body) throw new AppError('internal', `Object storage returned no body for ${key}.`);
+    if (!body) throw new AppError('internal', message('storage.no_body', { key }));
     return body;
   }
 
@@ -183,9 +188,19 @@ export function createS3Storage(cfg: S3StorageConfig): ObjectStorage {
       return Buffer.from(await body.transformToByteArray());
     },
 
-    async stat(key: string): Promise<{ sizeBytes: number } | null> {
-      const size = await headSize(key);
-      return size === null ? null : { sizeBytes: size };
+    stat: head,
+
+    async *list(): AsyncIterable<ObjectInfo> {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+        for (const o of page.Contents ?? []) {
+          const key = (o.Key ?? '').slice(prefix.length);
+          // Only our keys: a prefix shared with something else must not feed the sweeper.
+          if (isObjectKey(key)) yield { key, sizeBytes: o.Size ?? 0, storedAt: o.LastModified ?? new Date() };
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
     },
 
     async delete(key: string): Promise<void> {

@@ -14,6 +14,8 @@ export interface StorageUnderTest {
   listArtifacts?: () => Promise<string[]>;
   /** Alters the stored bytes behind the adapter's back, to prove verify() catches it. */
   tamper?: (key: string) => Promise<void>;
+  /** Makes an object look stored at `at`, as it would after sitting there unused. */
+  backdate: (key: string, at: Date) => Promise<void>;
 }
 
 const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
@@ -53,6 +55,12 @@ function generatedStream(totalBytes: number, chunkBytes = 64 * 1024) {
     })(),
   );
   return { stream, digest: () => expected.digest('hex'), produced: () => produced };
+}
+
+async function listAll(storage: ObjectStorage) {
+  const all = [];
+  for await (const o of storage.list()) all.push(o);
+  return all;
 }
 
 /** toEqual on large Buffers compares byte by byte through the generic matcher: slow. */
@@ -96,7 +104,7 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       expect(stored.sizeBytes).toBe(content.length);
       expect(await readAll(await storage.get(stored.key))).toEqual(content);
       expect(await storage.getBuffer(stored.key)).toEqual(content);
-      expect(await storage.stat(stored.key)).toEqual({ sizeBytes: content.length });
+      expect(await storage.stat(stored.key)).toEqual({ sizeBytes: content.length, storedAt: expect.any(Date) });
     });
 
     it('stores an empty object', async () => {
@@ -113,7 +121,7 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       expect(stored.sizeBytes).toBe(size);
       expect(stored.key).toBe(source.digest());
       expect(await hashStream(await storage.get(stored.key))).toEqual({ sha256: stored.key, sizeBytes: size });
-      expect(await storage.stat(stored.key)).toEqual({ sizeBytes: size });
+      expect(await storage.stat(stored.key)).toMatchObject({ sizeBytes: size });
     });
 
     it('hashes string chunks as UTF-8, like Node crypto', async () => {
@@ -136,6 +144,33 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       const results = await Promise.all([1, 2, 3].map(() => storage.put(Readable.from([content]))));
       expect(new Set(results.map((r) => r.key)).size).toBe(1);
       expect(await storage.verify(sha256Hex(content))).toBe(true);
+    });
+
+    it('lists every stored object with its size and when it was stored', async () => {
+      expect(await listAll(storage)).toEqual([]);
+      // Storage dates may be whole seconds.
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      const a = await storage.put(Buffer.from('Lettre A'));
+      const b = await storage.put(Readable.from([randomBytes(70_000)]));
+      const listed = await listAll(storage);
+      expect(listed.map((o) => [o.key, o.sizeBytes]).sort()).toEqual([[a.key, a.sizeBytes], [b.key, b.sizeBytes]].sort());
+      for (const o of listed) {
+        expect(o.storedAt.getTime()).toBeGreaterThanOrEqual(before);
+        expect(o.storedAt.getTime()).toBeLessThanOrEqual(Date.now());
+      }
+    });
+
+    it('a put of bytes already stored makes them stored now again (the sweeper spares them)', async () => {
+      const content = Buffer.from('Bordereau de dépôt, envoyé deux fois');
+      const stored = await storage.put(content);
+      const longAgo = new Date('2020-01-01T00:00:00Z');
+      await sut.backdate(stored.key, longAgo);
+      expect((await storage.stat(stored.key))?.storedAt).toEqual(longAgo);
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      await storage.put(Readable.from([content]));
+      expect((await storage.stat(stored.key))!.storedAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect((await listAll(storage))[0]!.storedAt.getTime()).toBeGreaterThanOrEqual(before);
+      expectSameBytes(await storage.getBuffer(stored.key), content);
     });
 
     it('reports a missing object as not_found on get/getBuffer/verify and null on stat', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AppError } from '../../errors.js';
+import { AppError, message } from '../../errors.js';
 
 export interface StoredObject {
   /** The SHA-256 of the content, lowercase hex: objects are content-addressed. */
@@ -17,6 +17,13 @@ export interface PutOptions {
 
 export type PutContent = NodeJS.ReadableStream | Readable | Buffer;
 
+export interface ObjectInfo {
+  key: string;
+  sizeBytes: number;
+  /** When these bytes were last put: the sweeper's grace period counts from it (ADR 0007). */
+  storedAt: Date;
+}
+
 /**
  * Where documents, print files, evidence and archives live. Content-addressed so that the same
  * bytes are stored once, a key doubles as a checksum, and a stored object can never change
@@ -25,15 +32,18 @@ export type PutContent = NodeJS.ReadableStream | Readable | Buffer;
 export interface ObjectStorage {
   /**
    * Streams the content in (never buffers it whole) and hashes it on the fly. Idempotent: the same
-   * content twice gives the same key. Throws AppError('payload_too_large') past `maxBytes`.
+   * content twice gives the same key, and makes the object's `storedAt` now again. Throws
+   * AppError('payload_too_large') past `maxBytes`.
    */
   put(content: PutContent, opts?: PutOptions): Promise<StoredObject>;
   /** Throws AppError('not_found') when missing. */
   get(key: string): Promise<Readable>;
   /** For small objects only: reads the whole object into memory. */
   getBuffer(key: string): Promise<Buffer>;
-  stat(key: string): Promise<{ sizeBytes: number } | null>;
-  /** A missing object is not an error. */
+  stat(key: string): Promise<Omit<ObjectInfo, 'key'> | null>;
+  /** Every stored object, in no particular order, without holding the whole list (the sweeper's walk). */
+  list(): AsyncIterable<ObjectInfo>;
+  /** A missing object is not an error. Only the sweeper deletes: objects are shared by content. */
   delete(key: string): Promise<void>;
   /**
    * Re-hashes the stored bytes and compares them with the key. False means the object was
@@ -46,25 +56,29 @@ export interface ObjectStorage {
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
+export function isObjectKey(key: string): boolean {
+  return typeof key === 'string' && KEY_PATTERN.test(key);
+}
+
 /**
  * Keys end up in file paths and object names, so anything but a SHA-256 hex digest is refused
  * (path traversal, prefix escapes).
  */
 export function assertObjectKey(key: string): void {
-  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-    throw new AppError('bad_request', 'Invalid object key: expected 64 lowercase hexadecimal characters.');
+  if (!isObjectKey(key)) {
+    throw new AppError('bad_request', 'storage.bad_key');
   }
 }
 
 export function payloadTooLarge(maxBytes: number): AppError {
-  return new AppError('payload_too_large', `The content exceeds the limit of ${maxBytes} bytes.`, {
+  return new AppError('payload_too_large', message('storage.too_large', { max: maxBytes }), {
     extra: { maxBytes },
   });
 }
 
 export function assertMaxBytes(maxBytes: number | undefined): void {
   if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 0)) {
-    throw new AppError('bad_request', 'maxBytes must be a non-negative integer.');
+    throw new AppError('bad_request', 'storage.bad_max_bytes');
   }
 }
 
@@ -73,7 +87,7 @@ export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw new AppError('bad_request', 'Unsupported chunk type in object content stream.');
+  throw new AppError('bad_request', 'storage.bad_chunk');
 }
 
 export async function sha256OfStream(stream: AsyncIterable<unknown>): Promise<{ sha256: string; sizeBytes: number }> {

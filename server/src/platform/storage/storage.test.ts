@@ -35,6 +35,7 @@ describe('local disk adapter', () => {
       storage: createLocalDiskStorage(root),
       cleanup: () => fs.rm(root, { recursive: true, force: true }),
       listArtifacts: () => listFiles(root),
+      backdate: (key, at) => fs.utimes(path.join(root, key.slice(0, 2), key.slice(2, 4), key), at, at),
       tamper: async (key) => {
         const file = path.join(root, key.slice(0, 2), key.slice(2, 4), key);
         await fs.chmod(file, 0o644);
@@ -119,6 +120,8 @@ describe('S3 adapter (s3rver)', () => {
       tamper: async (key) => {
         await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/${key}`, Body: Buffer.from('forged') }));
       },
+      // s3rver answers LastModified from its file's modification time.
+      backdate: (key, at) => fs.utimes(path.join(serverDir, bucket, prefix, `${key}._S3rver_object`), at, at),
     };
   });
 

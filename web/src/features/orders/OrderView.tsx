@@ -36,6 +36,8 @@ function OrderProgress({ order }: { order: OrderDto }) {
   const when = (index: number): string | null => {
     if (index === 0 && order.submitted_at) return formatDateTime(order.submitted_at, i18n.language);
     if (index === 1 && order.accepted_at) return formatDateTime(order.accepted_at, i18n.language);
+    if (index === 2 && order.in_production_at) return formatDateTime(order.in_production_at, i18n.language);
+    if (index === 3 && order.completed_at) return formatDateTime(order.completed_at, i18n.language);
     return null;
   };
   return (

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import type { AppError } from '../../../errors.js';
+import { message, type AppError } from '../../../errors.js';
+import { toMessage, type Message, type PlainKey } from '../../../i18n/index.js';
 import { businessRule, isBlankRow, type GridRow } from './grid.js';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -12,10 +13,8 @@ export interface CsvGrid {
   rows: GridRow[];
 }
 
-const SAVE_AGAIN = 'Save it from the spreadsheet as CSV or as an Excel workbook (.xlsx) and upload it again.';
-
-function notText(reason: string): AppError {
-  return businessRule(`The file is not readable text: ${reason}. ${SAVE_AGAIN}`);
+function notText(reason: Message | PlainKey): AppError {
+  return businessRule(message('csv.not_text', { reason: toMessage(reason) }));
 }
 
 // Node's TextDecoder('windows-1252') decodes 0x80–0x9F as Latin-1 C1 controls (it is Latin-1
@@ -51,15 +50,15 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: CsvEnco
   if (startsWith(bytes, 0xef, 0xbb, 0xbf)) {
     encoding = 'utf-8-bom';
     text = strictDecode('utf-8', bytes.subarray(3));
-    if (text === null) throw notText('it starts with a UTF-8 marker but its characters are not UTF-8 (a broken encoding)');
+    if (text === null) throw notText('csv.bad_utf8');
   } else if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) {
     encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
     const body = bytes.subarray(2);
     text = body.length % 2 === 0 ? strictDecode(encoding, body) : null;
-    if (text === null) throw notText('it starts with a UTF-16 marker but its characters are not UTF-16 (a broken encoding)');
+    if (text === null) throw notText('csv.bad_utf16');
   } else {
     // A NUL byte never occurs in 8-bit text: binary data, or UTF-16 that lost its byte-order mark.
-    if (bytes.includes(0)) throw notText('it contains NUL bytes, as binary files and UTF-16 text without a byte-order mark do');
+    if (bytes.includes(0)) throw notText('csv.nul_bytes');
     text = strictDecode('utf-8', bytes);
     encoding = 'utf-8';
     if (text === null) {
@@ -81,7 +80,7 @@ function assertMostlyPrintable(text: string): void {
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) controls++;
   }
   if (controls > Math.max(2, text.length * 0.02)) {
-    throw notText(`${controls} of its ${text.length} characters are control characters, as in a binary file or a broken encoding`);
+    throw notText(message('csv.control_characters', { controls, length: text.length }));
   }
 }
 
@@ -125,13 +124,14 @@ export function detectSeparator(text: string): CsvSeparator | null {
   return null;
 }
 
-function csvErrorDetail(e: { code?: unknown; records?: unknown; message: string }): string {
+function csvErrorDetail(e: { code?: unknown; records?: unknown; message: string }): Message {
   // csv-parse counts the records it completed: the broken one is the next spreadsheet row.
   const line = (typeof e.records === 'number' ? e.records : 0) + 1;
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return `Line ${line}: a cell opens a quotation mark (") that is never closed, so the rest of the file cannot be split into cells. Close the quotation mark or remove it.`;
+    return message('csv.quote_not_closed', { line: String(line) });
   }
-  return `Line ${line}: the file cannot be read as CSV (${e.message.replace(/\.$/, '')}).`;
+  // The parser's own words are English only; they stay as they are, for support.
+  return message('csv.parse_error', { line: String(line), reason: e.message.replace(/\.$/, '') });
 }
 
 export function readCsv(bytes: Uint8Array): CsvGrid {
@@ -153,7 +153,7 @@ export function readCsv(bytes: Uint8Array): CsvGrid {
     if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('CSV_')) {
       throw businessRule(csvErrorDetail(e), { cause: e });
     }
-    throw businessRule('The file cannot be read as CSV.', { cause: e });
+    throw businessRule('csv.unreadable', { cause: e });
   }
   const rows: GridRow[] = [];
   for (let i = 0; i < records.length; i++) {

@@ -1,4 +1,5 @@
-import { AppError } from '../../../errors.js';
+import { AppError, message } from '../../../errors.js';
+import type { Message, PlainKey } from '../../../i18n/index.js';
 
 /**
  * What the CSV and XLSX readers both produce: the rows of the sheet as the person sees them.
@@ -41,21 +42,29 @@ export function columnLetter(index: number): string {
   return s;
 }
 
-/** Quotes a value from the file inside a message, shortened so one absurd cell cannot flood it. */
-export function quote(value: string, max = 60): string {
-  const v = value.length > max ? `${value.slice(0, max - 1)}…` : value;
-  return `"${v}"`;
+function shorten(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
-export function businessRule(detail: string, opts: ConstructorParameters<typeof AppError>[2] = {}): AppError {
+/** Quotes a value from the file inside a message, shortened so one absurd cell cannot flood it. */
+export function quote(value: string, max = 60): string {
+  return `"${shorten(value, max)}"`;
+}
+
+/** The same, for a refusal: quoted the way of the answer's language ("…" or « … »). */
+export function quoted(value: string, max = 60): Message {
+  return message('text.quoted', { text: shorten(value, max) });
+}
+
+export function businessRule(detail: Message | PlainKey, opts: ConstructorParameters<typeof AppError>[2] = {}): AppError {
   return new AppError('business_rule', detail, opts);
 }
 
-/** A size for a message: "5 MB", "5.1 MB", "20 KB". `roundUp` for the size of what is refused, so
- * that a file just over a 5 MB limit reads "5.1 MB", not "5 MB; at most 5 MB". */
-export function formatSize(bytes: number, roundUp = false): string {
+/** A size for a message: "5 MB", "5.1 MB", "20 KB" ("5,1 Mo" in French). `roundUp` for the size
+ * of what is refused, so that a file just over a 5 MB limit reads "5.1 MB", not "5 MB; at most 5 MB". */
+export function formatSize(bytes: number, roundUp = false): Message {
   const round = (n: number): number => (roundUp ? Math.ceil(n * 10) / 10 : Math.round(n * 10) / 10);
-  if (bytes >= 1024 * 1024) return `${round(bytes / (1024 * 1024))} MB`;
-  if (bytes >= 1024) return `${Math.round(round(bytes / 1024))} KB`;
-  return `${bytes} bytes`;
+  if (bytes >= 1024 * 1024) return message('size.mb', { n: round(bytes / (1024 * 1024)) });
+  if (bytes >= 1024) return message('size.kb', { n: Math.round(round(bytes / 1024)) });
+  return message('size.bytes', { n: bytes });
 }

@@ -4,7 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../errors.js';
-import { ACCOUNT_FILE_LIMITS, ACCOUNT_ROW_ERROR_CODES, OLD_EXCEL_MESSAGE, parseAccountFile, type AccountFileRow, type ParsedAccountFile } from './parse-account-file.js';
+import { ACCOUNT_FILE_LIMITS, ACCOUNT_ROW_ERROR_CODES, parseAccountFile, type AccountFileRow, type ParsedAccountFile } from './parse-account-file.js';
 import { csvText, encodeText, junkBytes, makeCsv, makeRawZip, makeXlsx, makeXlsxBomb, sheetXml, type CsvOptions } from './test-helpers.js';
 
 // The account files as French offices export them (fixtures/README.md).
@@ -145,7 +145,7 @@ describe('headings', () => {
     [['Nom', 'Prénom', 'E-mail'], 'The file has no role column.', ['role']],
     [['E-mail', 'Rôle'], 'The file has no name column.', ['name']],
     [['Nom', 'E-mail', 'Rôle'], 'The file has no first-name column.', ['first_name']],
-    [['Prénom', 'Téléphone'], 'The file has no last-name column and no e-mail column and no role column.', ['last_name', 'email', 'role']],
+    [['Prénom', 'Téléphone'], 'The file has no last-name, e-mail, and role columns.', ['last_name', 'email', 'role']],
   ])('missing columns in %j', (headings, sentence, fields) => {
     const e = refusal(makeCsv([headings, headings.map(() => 'x')]));
     expect(e.code).toBe('business_rule');
@@ -288,7 +288,7 @@ describe('whole-file refusals', () => {
 
   it.each([
     ['random bytes', junkBytes(4096), /^The file is not readable text: it contains NUL bytes/],
-    ['random bytes without NUL', junkBytes(4096, 7, true), /^The file is not readable text: \d+ of its \d+ characters are control characters/],
+    ['random bytes without NUL', junkBytes(4096, 7, true), /^The file is not readable text: [\d,]+ of its [\d,]+ characters are control characters/],
     ['a PNG image', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), /^The file is not readable text: it contains NUL bytes/],
     ['UTF-16 without its byte-order mark', encodeText(csvText(MAIRIE), 'utf-16le').subarray(2), /^The file is not readable text: it contains NUL bytes, as binary files and UTF-16 text without a byte-order mark do/],
     ['a UTF-8 BOM followed by Windows-1252 (broken encoding)', new Uint8Array([0xef, 0xbb, 0xbf, ...encodeText(csvText(MAIRIE), 'windows-1252')]), /^The file is not readable text: it starts with a UTF-8 marker but its characters are not UTF-8/],
@@ -305,7 +305,7 @@ describe('whole-file refusals', () => {
     xls.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
     for (const name of ['comptes.xls', 'comptes.csv', 'comptes.xlsx']) {
       const e = refusal(xls, name);
-      expect([e.code, e.status, e.detail]).toEqual(['unsupported_media_type', 415, OLD_EXCEL_MESSAGE]);
+      expect([e.code, e.status, e.sentence.key]).toEqual(['unsupported_media_type', 415, 'file.old_excel']);
     }
   });
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ClientRole } from '#domain/roles.js';
-import { AppError, type FieldError } from '../../../errors.js';
+import { AppError, message, type FieldError } from '../../../errors.js';
+import { and, type Message, type Param } from '../../../i18n/index.js';
 import { readCsv, type CsvEncoding, type CsvSeparator } from './csv-grid.js';
-import { businessRule, cleanCell, columnLetter, formatSize, quote, type GridRow } from './grid.js';
+import { businessRule, cleanCell, columnLetter, formatSize, quote, quoted, type GridRow } from './grid.js';
 import { looksLikeZip, readXlsx } from './xlsx-grid.js';
 
 /**
@@ -60,7 +61,6 @@ export const ACCOUNT_FILE_LIMITS: AccountFileLimits = Object.freeze({
   maxXlsxRatio: 100,
 });
 
-export const OLD_EXCEL_MESSAGE = 'This is an old Excel file (.xls): save it as .xlsx or CSV and upload it again.';
 
 /* ------------------------------------------------------------------ headings */
 
@@ -90,14 +90,14 @@ for (const [kind, headings] of Object.entries(HEADINGS) as Array<[ColumnKind, re
   for (const h of headings) KIND_BY_KEY.set(foldKey(h), kind);
 }
 
-const KIND_LABEL: Record<ColumnKind | 'name', string> = {
-  last_name: 'last-name',
-  first_name: 'first-name',
-  full_name: 'full-name',
-  name: 'name',
-  email: 'e-mail',
-  role: 'role',
-};
+const KIND_LABEL = {
+  last_name: message('column.last_name'),
+  first_name: message('column.first_name'),
+  full_name: message('column.full_name'),
+  name: message('column.name'),
+  email: message('column.email'),
+  role: message('column.role'),
+} satisfies Record<ColumnKind | 'name', Message>;
 
 type Columns = Partial<Record<ColumnKind, number>>;
 
@@ -113,8 +113,6 @@ function classify(cells: readonly string[]): Map<ColumnKind, number[]> {
 /** How many rows from the top may precede the headings (a title, a date, a blank template row). */
 const HEADER_SEARCH_ROWS = 10;
 
-const EXPECTED = 'Expected columns: Nom, Prénom, Adresse e-mail, Rôle (or Name, Email, Role).';
-
 function findColumns(rows: readonly GridRow[], separatorMissing: boolean): { headerIndex: number; columns: Columns } {
   let headerIndex = rows.findIndex((r, i) => i < HEADER_SEARCH_ROWS && classify(r.cells).has('email'));
   if (headerIndex < 0) headerIndex = 0;
@@ -124,10 +122,9 @@ function findColumns(rows: readonly GridRow[], separatorMissing: boolean): { hea
   for (const [kind, indexes] of found) {
     if (indexes.length > 1) {
       const letters = indexes.map(columnLetter);
-      throw businessRule(
-        `The file has ${indexes.length} ${KIND_LABEL[kind]} columns (${letters.slice(0, -1).join(', ')} and ${letters.at(-1)}, line ${header.line}): keep only one.`,
-        { errors: [{ field: kind, message: `appears in columns ${letters.join(', ')}` }] },
-      );
+      throw businessRule(message('file.duplicate_column', { count: indexes.length, column: KIND_LABEL[kind], columns: and(letters), line: String(header.line) }), {
+        errors: [{ field: kind, message: message('field.in_columns', { columns: letters }) }],
+      });
     }
   }
   const columns: Columns = {};
@@ -144,21 +141,24 @@ function findColumns(rows: readonly GridRow[], separatorMissing: boolean): { hea
   if (missing.length === 0) return { headerIndex, columns };
 
   const headings = header.cells.map(cleanCell).filter((c) => c !== '');
-  const sentences = [`The file has ${missing.map((k) => `no ${KIND_LABEL[k]} column`).join(' and ')}.`, EXPECTED];
-  sentences.push(headings.length > 0 ? `Found: ${headings.slice(0, 12).map((h) => quote(h, 40)).join(', ')}${headings.length > 12 ? ', …' : ''}.` : 'Found no column headings.');
-  if (headings.some((h) => EMAIL_SYNTAX.test(h.toLowerCase()))) {
-    sentences.push(`Line ${header.line} looks like a person, not column headings: add a line of headings at the top.`);
-  } else if (separatorMissing && headings.length <= 1) {
-    sentences.push('No semicolon, comma or tab separates the columns.');
-  }
+  const shown: Param[] = headings.slice(0, 12).map((h) => quoted(h, 40));
+  if (headings.length > 12) shown.push('…');
+  const foundSentence = headings.length > 0 ? message('file.found_headings', { headings: shown }) : message('file.found_no_headings');
+  const hint = headings.some((h) => EMAIL_SYNTAX.test(h.toLowerCase()))
+    ? message('file.hint_person_line', { line: String(header.line) })
+    : separatorMissing && headings.length <= 1
+      ? message('file.hint_no_separator')
+      : undefined;
+  const columnsMissing = { count: missing.length, columns: and(missing.map((k) => KIND_LABEL[k])), found: foundSentence };
   const errors: FieldError[] = missing.map((k) => ({
     field: k,
     message:
       k === 'name'
-        ? `no name column (accepted headings: ${[...HEADINGS.last_name, ...HEADINGS.first_name, ...HEADINGS.full_name].join(', ')})`
-        : `no ${KIND_LABEL[k]} column (accepted headings: ${HEADINGS[k].join(', ')})`,
+        ? message('field.no_name_column', { headings: [...HEADINGS.last_name, ...HEADINGS.first_name, ...HEADINGS.full_name] })
+        : message('field.no_column', { column: KIND_LABEL[k], headings: [...HEADINGS[k]] }),
   }));
-  throw businessRule(sentences.join(' '), { errors, extra: { missing, found: headings } });
+  const sentence = hint ? message('file.missing_columns_hint', { ...columnsMissing, hint }) : message('file.missing_columns', columnsMissing);
+  throw businessRule(sentence, { errors, extra: { missing, found: headings } });
 }
 
 /* ------------------------------------------------------------------ cells */
@@ -261,9 +261,9 @@ const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 
 export function parseAccountFile(bytes: Uint8Array, filename: string, limits: AccountFileLimits = ACCOUNT_FILE_LIMITS): ParsedAccountFile {
-  if (bytes.length === 0) throw businessRule('The file is empty: it has no column headings and no people.');
+  if (bytes.length === 0) throw businessRule('file.empty');
   if (bytes.length > limits.maxBytes) {
-    throw new AppError('payload_too_large', `The file is ${formatSize(bytes.length, true)}; at most ${formatSize(limits.maxBytes)} per file. Split it into several files.`);
+    throw new AppError('payload_too_large', message('file.too_large', { size: formatSize(bytes.length, true), max: formatSize(limits.maxBytes) }));
   }
   try {
     let format: ParsedAccountFile['format'];
@@ -274,11 +274,11 @@ export function parseAccountFile(bytes: Uint8Array, filename: string, limits: Ac
       grid = { ...readXlsx(bytes, filename, limits, limits.maxRows + HEADER_SEARCH_ROWS + 1), encoding: null, separator: null };
     } else if (startsWith(bytes, OLE_MAGIC)) {
       if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(ENCRYPTED_PACKAGE)) {
-        throw new AppError('unsupported_media_type', 'This workbook is password-protected: remove its password in the spreadsheet, save it and upload it again.');
+        throw new AppError('unsupported_media_type', 'file.password_protected');
       }
-      throw new AppError('unsupported_media_type', OLD_EXCEL_MESSAGE);
+      throw new AppError('unsupported_media_type', 'file.old_excel');
     } else if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) {
-      throw new AppError('unsupported_media_type', 'This is a PDF document, not a list of people: upload the spreadsheet itself, as .xlsx or CSV.');
+      throw new AppError('unsupported_media_type', 'file.pdf_not_list');
     } else {
       format = 'csv';
       const csv = readCsv(bytes);
@@ -286,27 +286,24 @@ export function parseAccountFile(bytes: Uint8Array, filename: string, limits: Ac
     }
 
     if (grid.rows.length === 0) {
-      throw businessRule(format === 'xlsx' ? 'The first sheet of the workbook is empty: put the list of people on the first sheet.' : 'The file is empty: it has no column headings and no people.');
+      throw businessRule(format === 'xlsx' ? 'file.first_sheet_empty' : 'file.empty');
     }
     const { headerIndex, columns } = findColumns(grid.rows, format === 'csv' && grid.separator === null);
     const people = grid.total - headerIndex - 1;
     // Counted on the raw grid, before any row object is built: a too-big file is refused fast.
     if (people > limits.maxRows) {
-      throw businessRule(
-        `The file has ${people.toLocaleString('en-US')} people; at most ${limits.maxRows.toLocaleString('en-US')} per file. Split it into several files.`,
-        { extra: { rows: people, max_rows: limits.maxRows } },
-      );
+      throw businessRule(message('file.too_many_people', { count: people, max: limits.maxRows }), { extra: { rows: people, max_rows: limits.maxRows } });
     }
     const dataRows = grid.rows.slice(headerIndex + 1);
     // A header without people is refused rather than returned as zero rows: an import that would
     // create nothing is always the wrong file or the wrong sheet, and the person should hear so.
     if (dataRows.length === 0) {
-      throw businessRule(`The file has column headings (line ${grid.rows[headerIndex]!.line}) but no people under them.`);
+      throw businessRule(message('file.headings_without_people', { line: String(grid.rows[headerIndex]!.line) }));
     }
     return { format, encoding: grid.encoding, separator: grid.separator, rows: buildRows(dataRows, columns) };
   } catch (e) {
     if (e instanceof AppError) throw e;
     // Never a library's raw exception in front of the person.
-    throw businessRule('The file could not be read: save it again from the spreadsheet as .xlsx or CSV and upload it again.', { cause: e });
+    throw businessRule('file.unreadable', { cause: e });
   }
 }

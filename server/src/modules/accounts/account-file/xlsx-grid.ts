@@ -1,17 +1,16 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Inflate } from 'fflate';
-import { AppError } from '../../../errors.js';
-import { businessRule, formatSize, isBlankRow, type GridRow } from './grid.js';
+import { AppError, message } from '../../../errors.js';
+import { toMessage, type Message, type PlainKey } from '../../../i18n/index.js';
+import { businessRule, formatSize, isBlankRow, quoted, type GridRow } from './grid.js';
 
 export interface XlsxLimits {
   maxXlsxUncompressedBytes: number;
   maxXlsxRatio: number;
 }
 
-export const ZIP_BOMB_MESSAGE = 'The workbook is abnormally compressed (a possible ZIP bomb): it was not opened.';
-
-function damaged(why: string, cause?: unknown): AppError {
-  return businessRule(`The workbook is damaged and cannot be opened (${why}). Open it in the spreadsheet, save it again as .xlsx or as CSV, and upload it again.`, cause === undefined ? {} : { cause });
+function damaged(why: Message | PlainKey, cause?: unknown): AppError {
+  return businessRule(message('xlsx.damaged', { why: toMessage(why) }), cause === undefined ? {} : { cause });
 }
 
 /*
@@ -37,12 +36,12 @@ interface ZipEntry {
 }
 
 function u16(b: Uint8Array, o: number): number {
-  if (o + 2 > b.length) throw damaged('it ends in the middle of its table of contents');
+  if (o + 2 > b.length) throw damaged('xlsx.toc_truncated');
   return b[o]! | (b[o + 1]! << 8);
 }
 
 function u32(b: Uint8Array, o: number): number {
-  if (o + 4 > b.length) throw damaged('it ends in the middle of its table of contents');
+  if (o + 4 > b.length) throw damaged('xlsx.toc_truncated');
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
 }
 
@@ -60,15 +59,15 @@ function readCentralDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
       break;
     }
   }
-  if (eocd < 0) throw damaged('its ZIP table of contents is missing');
+  if (eocd < 0) throw damaged('xlsx.toc_missing');
   const count = u16(bytes, eocd + 10);
   const offset = u32(bytes, eocd + 16);
   // ZIP64 markers: only archives over 4 GB or 65,535 entries need them, never an account file.
-  if (count === 0xffff || offset === 0xffffffff) throw damaged('it uses the ZIP64 layout, which a spreadsheet this size never needs');
+  if (count === 0xffff || offset === 0xffffffff) throw damaged('xlsx.zip64');
   const entries = new Map<string, ZipEntry>();
   let p = offset;
   for (let i = 0; i < count; i++) {
-    if (u32(bytes, p) !== 0x02014b50) throw damaged('its ZIP table of contents is corrupt');
+    if (u32(bytes, p) !== 0x02014b50) throw damaged('xlsx.toc_corrupt');
     const nameLength = u16(bytes, p + 28);
     const entry: ZipEntry = {
       flags: u16(bytes, p + 8),
@@ -108,10 +107,10 @@ class ZipReader {
 
   /** The one gate every entry goes through before a byte of it is inflated, on what it declares. */
   private admit(entry: ZipEntry): void {
-    if (entry.flags & 0x1) throw businessRule('The workbook is password-protected: remove the password in the spreadsheet, save it and upload it again.');
-    if (entry.method !== 0 && entry.method !== 8) throw damaged(`the part ${entry.name} is compressed with an unsupported method (${entry.method})`);
+    if (entry.flags & 0x1) throw businessRule('xlsx.password_protected');
+    if (entry.method !== 0 && entry.method !== 8) throw damaged(message('xlsx.unsupported_method', { part: entry.name, method: String(entry.method) }));
     const ratio = entry.originalSize / Math.max(1, entry.compressedSize);
-    if (entry.originalSize >= RATIO_FLOOR_BYTES && ratio > this.limits.maxXlsxRatio) throw businessRule(ZIP_BOMB_MESSAGE);
+    if (entry.originalSize >= RATIO_FLOOR_BYTES && ratio > this.limits.maxXlsxRatio) throw businessRule('xlsx.zip_bomb');
     if (entry.originalSize > this.budget) throw tooLarge(this.limits);
   }
 
@@ -121,27 +120,27 @@ class ZipReader {
     const entry = this.entries.get(partKey(name));
     if (!entry) return null;
     this.admit(entry);
-    if (entry.originalSize > maxBytes) throw damaged(`its part ${entry.name} is abnormally large`);
+    if (entry.originalSize > maxBytes) throw damaged(message('xlsx.part_too_large', { part: entry.name }));
     const b = this.bytes;
     const h = entry.localHeaderOffset;
-    if (u32(b, h) !== 0x04034b50) throw damaged(`the part ${entry.name} is not where the table of contents says`);
+    if (u32(b, h) !== 0x04034b50) throw damaged(message('xlsx.part_misplaced', { part: entry.name }));
     const start = h + 30 + u16(b, h + 26) + u16(b, h + 28);
     const end = start + entry.compressedSize;
-    if (end > b.length) throw damaged(`the part ${entry.name} is cut short`);
+    if (end > b.length) throw damaged(message('xlsx.part_cut_short', { part: entry.name }));
     const data = b.subarray(start, end);
-    if (entry.method === 0 && entry.compressedSize !== entry.originalSize) throw damaged(`the part ${entry.name} has inconsistent sizes`);
+    if (entry.method === 0 && entry.compressedSize !== entry.originalSize) throw damaged(message('xlsx.part_sizes', { part: entry.name }));
     const out = entry.method === 0 ? data : inflateBounded(data, entry.originalSize, entry.name);
     // Declared sizes are only a claim: what counts against the budget is what came out.
-    if (out.length > entry.originalSize) throw businessRule(ZIP_BOMB_MESSAGE);
+    if (out.length > entry.originalSize) throw businessRule('xlsx.zip_bomb');
     if (out.length > this.budget) throw tooLarge(this.limits);
-    if (out.length > maxBytes) throw damaged(`its part ${entry.name} is abnormally large`);
+    if (out.length > maxBytes) throw damaged(message('xlsx.part_too_large', { part: entry.name }));
     this.budget -= out.length;
     return out;
   }
 }
 
 function tooLarge(limits: XlsxLimits): AppError {
-  return businessRule(`The workbook is too large once decompressed (more than ${formatSize(limits.maxXlsxUncompressedBytes)}): keep only the sheet of people, or save it as CSV, and upload it again.`);
+  return businessRule(message('xlsx.too_large_decompressed', { max: formatSize(limits.maxXlsxUncompressedBytes) }));
 }
 
 /** Inflates at most `cap` bytes (+ one step): an entry producing more than it declared is a bomb. */
@@ -162,13 +161,13 @@ function inflateBounded(data: Uint8Array, cap: number, name: string): Uint8Array
       const next = Math.min(off + step, data.length);
       const last = next >= data.length;
       inflater.push(data.subarray(off, next), last);
-      if (total > cap) throw businessRule(ZIP_BOMB_MESSAGE);
+      if (total > cap) throw businessRule('xlsx.zip_bomb');
       if (last) break;
       off = next;
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw damaged(`the part ${name} cannot be decompressed`, e);
+    throw damaged(message('xlsx.part_not_inflatable', { part: name }), e);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
@@ -233,12 +232,12 @@ function decodePart(bytes: Uint8Array, name: string): string {
     else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be', { fatal: true }).decode(bytes);
     else text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
-    throw damaged(`its part ${name} is not valid text`, e);
+    throw damaged(message('xlsx.part_not_text', { part: name }), e);
   }
   // Spreadsheets never write a document type declaration; one in an upload can only be there to
   // define entities (an "XML bomb", or an external-entity read), so the part is refused unread.
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw businessRule('The workbook contains an XML document type declaration, which spreadsheets never write (a possible XML bomb): it was not opened.');
+    throw businessRule('xlsx.xml_doctype');
   }
   return text;
 }
@@ -266,7 +265,7 @@ function parseStructure(zip: ZipReader, name: string): XmlNode | null {
   try {
     return asNode(xmlParser.parse(text)) ?? {};
   } catch (e) {
-    throw damaged(`its part ${name} is not valid XML`, e);
+    throw damaged(message('xlsx.part_not_xml', { part: name }), e);
   }
 }
 
@@ -293,7 +292,7 @@ function isNameChar(c: number): boolean {
 
 function scanXml(xml: string, partName: string, on: ScanEvents): void {
   const length = xml.length;
-  const broken = (at: number): AppError => damaged(`its part ${partName} is not valid XML near character ${at}`);
+  const broken = (at: number): AppError => damaged(message('xlsx.part_not_xml_near', { part: partName, at: String(at) }));
   let i = 0;
   while (i < length) {
     const lt = xml.indexOf('<', i);
@@ -427,7 +426,7 @@ function cellText(cell: CellState, shared: readonly string[] | null): string {
     case 's': {
       if (cell.value.trim() === '') return '';
       const s = shared?.[Number(cell.value)];
-      if (s === undefined) throw damaged(`a cell refers to shared string ${cell.value.slice(0, 20)}, which does not exist`);
+      if (s === undefined) throw damaged(message('xlsx.missing_shared_string', { index: cell.value.slice(0, 20) }));
       return s;
     }
     case 'b':
@@ -557,11 +556,11 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
 }
 
 /** What a ZIP that is not a workbook probably is, to say so instead of "not a workbook". */
-function whatZipIs(zip: ZipReader): string {
-  if (zip.has('word/document.xml')) return 'a Word document';
-  if (zip.has('ppt/presentation.xml')) return 'a PowerPoint presentation';
-  if (zip.has('content.xml') && zip.has('mimetype')) return 'an OpenDocument file (.ods or .odt)';
-  return 'a ZIP archive';
+function whatZipIs(zip: ZipReader): PlainKey {
+  if (zip.has('word/document.xml')) return 'xlsx.word';
+  if (zip.has('ppt/presentation.xml')) return 'xlsx.powerpoint';
+  if (zip.has('content.xml') && zip.has('mimetype')) return 'xlsx.opendocument';
+  return 'xlsx.zip';
 }
 
 /** A relationship target, relative to the `xl/` folder unless absolute. */
@@ -578,23 +577,23 @@ function resolveTarget(target: string): string {
 export function readXlsx(bytes: Uint8Array, filename: string, limits: XlsxLimits, keepRows: number): XlsxGrid {
   const zip = new ZipReader(bytes, limits);
   if (!zip.has('xl/workbook.xml')) {
-    const label = filename.trim() === '' ? 'The file' : `"${filename.slice(0, 100)}"`;
-    throw new AppError('unsupported_media_type', `${label} is ${whatZipIs(zip)}, not an XLSX workbook: save the list of people as .xlsx or CSV and upload it again.`);
+    const file = filename.trim() === '' ? message('xlsx.the_file') : quoted(filename, 101);
+    throw new AppError('unsupported_media_type', message('xlsx.not_a_workbook', { file, what: message(whatZipIs(zip)) }));
   }
   const workbook = parseStructure(zip, 'xl/workbook.xml')!;
   const relsDoc = parseStructure(zip, 'xl/_rels/workbook.xml.rels');
-  if (!relsDoc) throw damaged('it has no xl/_rels/workbook.xml.rels');
+  if (!relsDoc) throw damaged('xlsx.no_rels');
   const rels = asArray(asNode(relsDoc.Relationships)?.Relationship).map(asNode);
 
   // The first sheet in workbook order (the first tab), not the first file in the archive.
   const firstSheet = asNode(asArray(asNode(asNode(workbook.workbook)?.sheets)?.sheet)[0]);
-  if (!firstSheet) throw businessRule('The workbook has no sheet.');
+  if (!firstSheet) throw businessRule('xlsx.no_sheet');
   const rid = nodeAttr(firstSheet, 'id'); // r:id, namespace prefix removed
   const sheetTarget = nodeAttr(
     rels.find((r) => nodeAttr(r, 'Id') === rid),
     'Target',
   );
-  if (!sheetTarget) throw damaged('its first sheet has no part');
+  if (!sheetTarget) throw damaged('xlsx.sheet_without_part');
   const sharedRel = rels.find((r) => (nodeAttr(r, 'Type') ?? '').endsWith('/sharedStrings'));
   const sharedPath = resolveTarget(nodeAttr(sharedRel, 'Target') ?? 'sharedStrings.xml');
 
@@ -603,6 +602,6 @@ export function readXlsx(bytes: Uint8Array, filename: string, limits: XlsxLimits
 
   const sheetPath = resolveTarget(sheetTarget);
   const sheetBytes = zip.read(sheetPath);
-  if (!sheetBytes) throw damaged(`its first sheet (${sheetPath}) is missing`);
+  if (!sheetBytes) throw damaged(message('xlsx.sheet_missing', { path: sheetPath }));
   return readSheet(decodePart(sheetBytes, sheetPath), sheetPath, shared, keepRows);
 }
