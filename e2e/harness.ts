@@ -264,23 +264,10 @@ export async function signInStaff(page: Page, url: (path: string) => string, ema
 }
 
 
-/**
- * Presses the wizard's "Suivant" until the next step's heading shows: a press that lands while
- * the draft is being saved is absorbed by the busy button, as it would be for a person who
- * presses again.
- */
+/** Presses the wizard's "Suivant" once, and sees the next step's heading. */
 export async function nextWizardStep(page: Page, heading: string): Promise<void> {
-  const target = page.getByRole('heading', { level: 2, name: heading });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await page.getByRole('button', { name: 'Suivant' }).click();
-    try {
-      await target.first().waitFor({ state: 'visible', timeout: 5_000 });
-      return;
-    } catch {
-      // not there yet: press again
-    }
-  }
-  await see(target.first());
+  await page.getByRole('button', { name: 'Suivant' }).click();
+  await see(page.getByRole('heading', { level: 2, name: heading }).first());
 }
 
 /**

@@ -64,6 +64,14 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
       assert.match(await refusal.innerText(), /Élargissez la marge de gauche et exportez de nouveau le PDF\./);
     });
 
+    // The window preview is rendered by the server and may arrive late: held back here until the
+    // page around it has been measured.
+    let releasePreview = () => {};
+    const previewHeld = new Promise<void>((resolve) => (releasePreview = resolve));
+    await page.route('**/preview?page=1&window=1', async (route) => {
+      await previewHeld;
+      await route.continue();
+    });
     await step('a new letter: the PDF is uploaded and the address in the window is read', async () => {
       const chooser = page.waitForEvent('filechooser');
       await page.getByRole('button', { name: 'Choisir le courrier' }).click();
@@ -77,9 +85,13 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
       await see(page.getByText('1 page', { exact: false }));
     });
 
-    await step('the window preview shows page 1 through the envelope window', async () => {
+    await step('the window preview shows page 1 through the envelope window, and the page does not move when it arrives', async () => {
       const preview = page.getByRole('img', { name: /ce qui apparaît dans la fenêtre/ });
-      await see(preview);
+      await preview.waitFor({ state: 'attached' });
+      // A page that jumps when the image lands moves "Suivant" from under a pointer on its way to it.
+      const next = page.getByRole('button', { name: 'Suivant' });
+      const before = await next.boundingBox();
+      releasePreview();
       await eventually(
         'the preview image to load',
         () => preview.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth),
@@ -88,6 +100,8 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
       );
       const src = await preview.getAttribute('src');
       assert.match(src ?? '', /\/preview\?page=1&window=1$/);
+      assert.deepEqual(await next.boundingBox(), before, 'the button stays where it was');
+      await page.unroute('**/preview?page=1&window=1');
     });
 
     let orderPath = '';

@@ -26,7 +26,7 @@ export function WindowPreview({ documentId }: { documentId: string }) {
   const { t } = useTranslation();
   return (
     <figure style={{ margin: 0 }}>
-      <img className={classes.preview} src={previewUrl(documentId, 1, true)} alt={t('orders.document.previewAlt')} loading="lazy" />
+      <img className={classes.preview} src={previewUrl(documentId, 1, true)} alt={t('orders.document.previewAlt')} loading="lazy" width={420} height={594} />
       <Text component="figcaption" size="xs" c="dimmed" mt={4}>
         {t('orders.document.previewCaption')}
       </Text>
