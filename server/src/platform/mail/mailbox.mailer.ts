@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTransport } from 'nodemailer';
 import StreamTransport from 'nodemailer/lib/stream-transport/index.js';
-import { TEMPLATE_HEADER } from './smtp.mailer.js';
+import { nodemailerMessage } from './smtp.mailer.js';
 import type { MailMessage, Mailer } from './mail.port.js';
 
 /**
@@ -17,13 +17,7 @@ export function createMailboxMailer(dir: string, from: string): Mailer {
   return {
     async send(msg: MailMessage): Promise<{ messageId: string }> {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const info = await transporter.sendMail({
-        to: msg.to,
-        subject: msg.subject,
-        text: msg.text,
-        ...(msg.html === undefined ? {} : { html: msg.html }),
-        ...(msg.template === undefined ? {} : { headers: { [TEMPLATE_HEADER]: msg.template } }),
-      });
+      const info = await transporter.sendMail(nodemailerMessage(msg));
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const name = `${stamp}-${String(++n).padStart(4, '0')}-${msg.to.replace(/[^A-Za-z0-9@._-]/g, '_')}.eml`;
       // Written aside then renamed: a reader never sees half a message.

@@ -15,6 +15,17 @@ export interface SmtpMailerOptions {
 /** Marks the template on the message itself so that relays' logs and bounces can be grouped too. */
 export const TEMPLATE_HEADER = 'X-Pli-Template';
 
+/** A message as nodemailer takes it, the same for every transport. */
+export function nodemailerMessage(msg: MailMessage) {
+  return {
+    to: msg.to,
+    subject: msg.subject,
+    text: msg.text,
+    ...(msg.html === undefined ? {} : { html: msg.html }),
+    ...(msg.template === undefined ? {} : { headers: { [TEMPLATE_HEADER]: msg.template } }),
+  };
+}
+
 interface SmtpFailure extends Error {
   code?: string;
   responseCode?: number;
@@ -53,13 +64,7 @@ export function createSmtpMailer(smtpUrl: string, from: string, opts: SmtpMailer
   return {
     async send(msg: MailMessage): Promise<{ messageId: string }> {
       try {
-        const info = await transporter.sendMail({
-          to: msg.to,
-          subject: msg.subject,
-          text: msg.text,
-          ...(msg.html === undefined ? {} : { html: msg.html }),
-          ...(msg.template === undefined ? {} : { headers: { [TEMPLATE_HEADER]: msg.template } }),
-        });
+        const info = await transporter.sendMail(nodemailerMessage(msg));
         return { messageId: info.messageId };
       } catch (err) {
         const failure = err as SmtpFailure;
