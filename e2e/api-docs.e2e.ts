@@ -22,8 +22,10 @@ test('a developer reads the API reference and calls the API without a key', { ti
       const r = await page.request.get(url('/api/v1/me'));
       assert.equal(r.status(), 401);
       assert.match(r.headers()['content-type'] ?? '', /application\/problem\+json/);
-      const body = (await r.json()) as { title: string; detail: string };
-      assert.equal(body.title, 'Authentication required');
+      // In the language the caller asks for: this browser is French; a program may ask for English.
+      assert.equal(((await r.json()) as { title: string }).title, 'Connexion nécessaire');
+      const english = await page.request.get(url('/api/v1/me'), { headers: { 'accept-language': 'en' } });
+      assert.equal(((await english.json()) as { title: string }).title, 'Authentication required');
     });
   }),
 );

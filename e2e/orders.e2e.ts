@@ -166,6 +166,8 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
       const send = page.getByRole('button', { name: 'Envoyer le courrier' });
       await eventually('the send button to be enabled', () => send.isEnabled(), (enabled) => enabled);
       await send.click();
+      // Irrevocable once accepted: the portal asks first, with what is sent, its price and date.
+      await page.getByRole('dialog', { name: 'Envoyer ce courrier ?' }).getByRole('button', { name: 'Confirmer l’envoi' }).click();
       await see(page.getByText('Soumise', { exact: true }));
     });
 

@@ -45,6 +45,8 @@ test('an operator accepts an order and scans its batch to the post office while 
         const send = client.getByRole('button', { name: 'Envoyer le courrier' });
         await eventually('the send button to be enabled', () => send.isEnabled(), (enabled) => enabled, 20_000);
         await send.click();
+        // Irrevocable once accepted: the portal asks first, with what is sent, its price and date.
+        await client.getByRole('dialog', { name: 'Envoyer ce courrier ?' }).getByRole('button', { name: 'Confirmer l’envoi' }).click();
         await see(statusBadge.getByText('Soumise', { exact: true }));
         orderPath = new URL(client.url()).pathname;
         assert.match(orderPath, /^\/orders\/ord_[0-9a-z]{26}$/);

@@ -64,8 +64,8 @@ export function AccountImport({ organisationId }: { organisationId: string }) {
           <Alert color="blue" variant="light" title={t('import.preview.nothingWritten')}>
             {t('import.preview.summary', {
               count: result.rows.length,
-              create: summary.create,
-              present: summary.already_present,
+              create: t('import.preview.toCreate', { count: summary.create }),
+              present: t('import.preview.present', { count: summary.already_present }),
               errors: summary.error,
             })}
           </Alert>

@@ -1,8 +1,11 @@
-import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../../lib/use-page-title';
 import type { ServiceState } from './use-service-health';
 import { useServiceHealth } from './use-service-health';
+
+/** Who finds what once signed in, in the order the menu's roles come. */
+const ROLES = ['clientUser', 'clientAdmin', 'operator', 'providerAdmin'] as const;
 
 const BADGE_COLOR: Record<ServiceState, string> = { checking: 'gray', up: 'green', down: 'red' };
 
@@ -33,8 +36,20 @@ export function HomePage() {
       </div>
       <ServiceStatus />
       <Text>{t('home.intro')}</Text>
-      <Paper withBorder p="md">
-        <Text>{t('home.building')}</Text>
+      <Paper withBorder p="md" component="section" aria-labelledby="home-offer">
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="home-offer">
+            {t('home.offer.title')}
+          </Title>
+          <List spacing="xs">
+            {ROLES.map((role) => (
+              <List.Item key={role}>{t(`home.offer.${role}`)}</List.Item>
+            ))}
+          </List>
+          <Text size="sm" c="dimmed">
+            {t('home.offer.later')}
+          </Text>
+        </Stack>
       </Paper>
       <div>
         <Anchor href="/api/docs">{t('home.apiDocs')}</Anchor>

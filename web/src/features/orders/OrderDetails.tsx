@@ -44,7 +44,7 @@ export function OrderSummary({ order, documents }: { order: OrderDto; documents:
   const [letter, ...attachments] = order.documents;
   const rows: Array<[string, string]> = [
     [t('orders.summary.letter'), letter ? name(letter) : '—'],
-    [t('orders.summary.attachments'), attachments.length > 0 ? attachments.map(name).join(', ') : t('orders.summary.none')],
+    [t('orders.summary.attachments'), attachments.length > 0 ? attachments.map(name).join(', ') : t('orders.summary.noAttachment')],
     [t('orders.options.color.label'), printing(t, o)],
     [t('orders.options.envelope.label'), o.envelope],
     [t('orders.options.class.label'), sending(t, o)],

@@ -53,7 +53,9 @@ export function OrderWizard({ order }: { order: OrderDto | null }) {
   const [params, setParams] = useSearchParams();
   const orderId = order?.id ?? null;
   const step = orderId === null ? 0 : stepIndex(params.get('step'));
-  const narrow = useMediaQuery('(max-width: 47.99em)') ?? false;
+  // The four steps side by side need about 760 px beside the menu (240 px): below 64em they would
+  // wrap onto a second line or be squeezed, so the steps go one under the other.
+  const narrow = useMediaQuery('(max-width: 63.99em)') ?? false;
 
   const [form, setForm] = useState<OrderForm>(() => (order ? formOf(order) : emptyForm()));
   const formRef = useRef(form);

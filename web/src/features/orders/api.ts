@@ -94,6 +94,39 @@ export function useDeleteOrder() {
   });
 }
 
+/** What deleting several drafts came to: the ids deleted, and those refused with why. */
+export interface DraftsDeletion {
+  deleted: string[];
+  failed: Array<{ id: string; error: unknown }>;
+}
+
+/**
+ * Deletes drafts one DELETE after the other (one refusal does not stop the rest), telling how
+ * many are done as it goes; the list is read again once, at the end.
+ */
+export function useDeleteDrafts() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ ids, onProgress }: { ids: readonly string[]; onProgress: (done: number) => void }): Promise<DraftsDeletion> => {
+      const outcome: DraftsDeletion = { deleted: [], failed: [] };
+      for (const id of ids) {
+        try {
+          await http.delete(orderPath(id));
+          outcome.deleted.push(id);
+        } catch (error) {
+          outcome.failed.push({ id, error });
+        }
+        onProgress(outcome.deleted.length + outcome.failed.length);
+      }
+      return outcome;
+    },
+    // Not awaited: the page reports the outcome at once, the list follows.
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ordersKey });
+    },
+  });
+}
+
 /** The user's final validation. The same Idempotency-Key on a retry or a double click returns the first answer. */
 export function useSubmitOrder(id: string) {
   const queryClient = useQueryClient();

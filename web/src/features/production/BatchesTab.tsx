@@ -2,21 +2,57 @@ import { Alert, Anchor, Button, Group, Stack, Table, Text } from '@mantine/core'
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ListTable } from '../../components/ListTable';
+import { useCurrentUser } from '../accounts/session';
 import { formatEuros } from '../tariffs/money';
-import { useBatches, useBuildBatches, type BuildResult } from './api';
+import { useBatches, useBuildBatches, type Batch, type BuildResult } from './api';
 import { BatchDrawer } from './BatchDrawer';
 import { BatchState } from './BatchState';
 import { attributesText, batchCode } from './labels';
+import { RANGES_ANCHOR } from './SettingsTab';
 import classes from './Production.module.css';
 
+/** What the build did; a batch left open is not "closed" (the held alert speaks of it). */
 function buildSummary(t: TFunction, result: BuildResult): string {
-  if (result.assigned === 0 && result.batches.length === 0) return t('production.batches.builtNothing');
-  const codes = result.batches.map(batchCode).join(', ');
-  if (result.assigned === 0) return t('production.batches.closedOnly', { count: result.batches.length, batches: codes });
-  return t('production.batches.built', { count: result.assigned, batches: codes });
+  const held = new Set(result.held.map((h) => h.batch_id));
+  const closed = result.batches.filter((b) => !held.has(b.id));
+  if (result.assigned === 0 && closed.length === 0) return t('production.batches.builtNothing');
+  if (result.assigned === 0) return t('production.batches.closedOnly', { count: closed.length, batches: closed.map(batchCode).join(', ') });
+  return t('production.batches.built', { count: result.assigned, batches: result.batches.map(batchCode).join(', ') });
+}
+
+/** The batches the build left open for want of registered numbers (the build answers with each of them). */
+function heldBatches(result: BuildResult): Batch[] {
+  return result.held.flatMap((h) => result.batches.filter((b) => b.id === h.batch_id));
+}
+
+/**
+ * Why batches stay open, and what the reader can do about it: only the provider administrator
+ * records ranges (Settings), so an operator is told whom to ask and the administrator where to go.
+ */
+function HeldAlert({ batches }: { batches: Batch[] }) {
+  const { t } = useTranslation();
+  const canRecord = useCurrentUser().role === 'provider_admin';
+  if (batches.length === 0) return null;
+  const key = canRecord ? 'production.batches.heldAdmin' : 'production.batches.heldOperator';
+  return (
+    <Alert color="yellow" variant="light" role="alert" title={t('production.batches.heldTitle')}>
+      <Stack gap="xs">
+        {batches.map((batch) => (
+          <Text key={batch.id} size="sm">
+            {t(key, { batch: batchCode(batch), count: batch.mailpieces })}
+          </Text>
+        ))}
+        {canRecord && (
+          <Anchor component={Link} to={`/production?tab=settings#${RANGES_ANCHOR}`} size="sm" fw={500}>
+            {t('production.batches.heldRangesLink')}
+          </Anchor>
+        )}
+      </Stack>
+    </Alert>
+  );
 }
 
 /** The print batches, newest first; "build now" puts the accepted mailpieces in batches and closes them. */
@@ -26,7 +62,7 @@ export function BatchesTab() {
   const build = useBuildBatches();
   const [params, setParams] = useSearchParams();
   const [summary, setSummary] = useState<string | null>(null);
-  const [held, setHeld] = useState<string[]>([]);
+  const [held, setHeld] = useState<Batch[]>([]);
   const summaryRef = useRef<HTMLDivElement>(null);
   const list = batches.data ?? [];
   const openId = params.get('batch');
@@ -59,7 +95,7 @@ export function BatchesTab() {
             build.mutate(undefined, {
               onSuccess: (result) => {
                 setSummary(buildSummary(t, result));
-                setHeld(result.held.map((h) => h.reason));
+                setHeld(heldBatches(result));
               },
             });
           }}
@@ -73,15 +109,7 @@ export function BatchesTab() {
           {summary}
         </Alert>
       )}
-      {held.length > 0 && (
-        <Alert color="yellow" variant="light" role="alert" title={t('production.batches.heldTitle')}>
-          {held.map((reason) => (
-            <Text key={reason} size="sm">
-              {reason}
-            </Text>
-          ))}
-        </Alert>
-      )}
+      <HeldAlert batches={held} />
       <ErrorAlert error={build.error} title={t('production.batches.buildFailed')} />
       <ListTable
         state={batches}

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, NumberInput, Stack, Switch, Table, TagsInput, TextInput, type NumberInputProps } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLocation } from 'react-router-dom';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ListTable } from '../../components/ListTable';
@@ -11,6 +12,9 @@ import { fieldError } from '../../lib/error-message';
 import { useAddRange, useFloorSettings, useRegisteredRanges, useUpdateFloorSettings, useWithdrawRange, type FloorSettings, type RegisteredRange } from './api';
 import { RANGE_STATUS } from './labels';
 import classes from './Production.module.css';
+
+/** The ranges' place on this tab, where a held batch's alert sends the administrator. */
+export const RANGES_ANCHOR = 'registered-ranges';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -279,6 +283,12 @@ function RangesSection() {
 export function SettingsTab() {
   const { t } = useTranslation();
   const settings = useFloorSettings();
+  const { hash } = useLocation();
+  const ranges = useRef<HTMLDivElement>(null);
+  // Only once the settings form above is drawn: its arrival would push the ranges down again.
+  useEffect(() => {
+    if (hash === `#${RANGES_ANCHOR}` && !settings.isPending) ranges.current?.scrollIntoView({ block: 'start' });
+  }, [hash, settings.isPending]);
   return (
     <Stack gap="lg">
       <Section title={t('production.settings.title')} lead={t('production.settings.lead')}>
@@ -290,7 +300,9 @@ export function SettingsTab() {
           <SettingsForm settings={settings.data} />
         )}
       </Section>
-      <RangesSection />
+      <div id={RANGES_ANCHOR} ref={ranges}>
+        <RangesSection />
+      </div>
     </Stack>
   );
 }

@@ -95,6 +95,7 @@ export function scannedLabel(t: TFunction, label: string): string {
 const EVENT_WORDS = {
   'batch.building': 'production.events.building',
   'batch.mailpieces_added': 'production.events.mailpieces_added',
+  'batch.held': 'production.events.held',
   'batch.closed': 'production.events.closed',
   'batch.ready_to_print': 'production.events.ready_to_print',
   'batch.printed': 'production.events.printed',
@@ -109,11 +110,12 @@ const EVENT_WORDS = {
 export function batchEventText(t: TFunction, event: { type: string; detail: Record<string, unknown> }): string {
   if (!Object.hasOwn(EVENT_WORDS, event.type)) return event.type;
   const d = event.detail;
-  const count = typeof d.count === 'number' ? d.count : typeof d.mailpieces === 'number' ? d.mailpieces : undefined;
+  const number = (value: unknown) => (typeof value === 'number' ? value : 0);
+  // The print file counts its parts (the plural the sentence follows) and its sheets.
+  const count = event.type === 'batch.ready_to_print' ? number(d.parts) : number(d.count ?? d.mailpieces);
   const values = {
-    count: count ?? 0,
-    sheets: typeof d.sheets === 'number' ? d.sheets : 0,
-    parts: typeof d.parts === 'number' ? d.parts : 0,
+    count,
+    sheets: t('production.events.sheets', { count: number(d.sheets) }),
     reason: typeof d.reason === 'string' ? d.reason : '',
     position: typeof d.position === 'number' ? d.position : '?',
   };

@@ -2,11 +2,13 @@ import { Alert, Anchor, Button, Grid, Group, List, Loader, Paper, Stack, Text, T
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { Loading } from '../../../components/Loading';
 import { formatDay } from '../../../lib/format';
-import { useOrder, useSubmitOrder, type DocumentDto, type OrderProblem } from '../api';
+import { useOrder, useSubmitOrder, type DocumentDto, type OrderDto, type OrderProblem } from '../api';
 import { WindowPreview } from '../DocumentCard';
 import type { OrderForm } from '../form';
+import { formatEuros } from '../labels';
 import { LettersTable, OrderSummary, problemsBySeverity } from '../OrderDetails';
 import { ProblemAlert } from '../ProblemAlert';
 import { problemText } from '../problem-text';
@@ -62,10 +64,23 @@ function ProblemsBlock({
   );
 }
 
+/** What the person is about to send, in three lines: letters, price including VAT, delivery. */
+function SendSummary({ order }: { order: OrderDto }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <List size="sm" spacing={4} data-testid="send-summary">
+      <List.Item>{t('orders.review.confirmLetters', { count: order.letters })}</List.Item>
+      {order.quote && <List.Item>{t('orders.review.confirmTotal', { total: formatEuros(order.quote.total_cents, i18n.language) })}</List.Item>}
+      {order.delivery_estimate && <List.Item>{t('orders.review.confirmDelivery', { date: formatDay(order.delivery_estimate, i18n.language) })}</List.Item>}
+    </List>
+  );
+}
+
 /**
  * Step 4: the server's view of the draft — quote, delivery estimate, the letters it will make,
- * blocking problems — then the final validation. The Idempotency-Key is drawn when this step
- * opens, so a retry or a double click cannot issue the order twice.
+ * blocking problems — then the final validation, confirmed in a dialog that sums up what is sent
+ * (a submitted order is firm once accepted). The Idempotency-Key is drawn when this step opens,
+ * so a retry or a double click cannot issue the order twice.
  */
 export function ReviewStep({
   orderId,
@@ -89,6 +104,7 @@ export function ReviewStep({
   const order = useOrder(orderId);
   const submit = useSubmitOrder(orderId);
   const [idempotencyKey] = useState(newIdempotencyKey);
+  const [confirming, setConfirming] = useState(false);
 
   if (order.isPending) return <Loading />;
   if (order.isError) return <ProblemAlert error={order.error} />;
@@ -102,6 +118,8 @@ export function ReviewStep({
     submit.mutate(idempotencyKey, {
       onSuccess: () => navigate(`/orders/${encodeURIComponent(orderId)}`, { replace: true }),
       onError: () => {
+        // The refusal shows on the page, next to the problems it may point at.
+        setConfirming(false);
         onSubmitting(false);
         void order.refetch();
       },
@@ -167,12 +185,26 @@ export function ReviewStep({
           {blocked && <Text c="red.8">{errors.length > 0 ? t('orders.review.blocked') : t('orders.quote.none')}</Text>}
           <ProblemAlert error={submit.error} title={t('orders.review.submitFailed')} />
           <Group>
-            <Button size="md" onClick={send} loading={submit.isPending} disabled={blocked || busy || fetching}>
+            <Button size="md" onClick={() => setConfirming(true)} loading={submit.isPending} disabled={blocked || busy || fetching}>
               {t('orders.review.submit')}
             </Button>
           </Group>
         </Stack>
       </Paper>
+
+      <ConfirmDialog
+        opened={confirming}
+        title={t('orders.review.confirmTitle')}
+        confirmLabel={t('orders.review.confirm')}
+        pending={submit.isPending}
+        onConfirm={send}
+        onClose={() => setConfirming(false)}
+      >
+        <Stack gap="sm">
+          <SendSummary order={o} />
+          <Text size="sm">{t('orders.review.confirmBody')}</Text>
+        </Stack>
+      </ConfirmDialog>
     </Stack>
   );
 }
