@@ -3,7 +3,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -17,6 +16,7 @@ import { ping } from './platform/db/database.js';
 import { bearerToken, registerAuth, type Authenticator } from './platform/http/auth.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerMetrics } from './platform/http/metrics.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { documentRequestPathErrors, problemResponses, withOperationId } from './platform/http/openapi.js';
 import { errorHandler, problemFrom, sendProblem } from './platform/http/problem.js';
 import { loggerOptions } from './platform/logger/logger.js';
@@ -68,10 +68,10 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     return payload;
   });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: CSP },
     crossOriginEmbedderPolicy: false,
-    hsts: config.publicUrl.startsWith('https:'),
+    strictTransportSecurity: config.publicUrl.startsWith('https:'),
   });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,

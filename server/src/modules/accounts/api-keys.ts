@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { AppError, message, notFound } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
+import type { Database } from '../../platform/db/database.js';
 import type { DB } from '../../platform/db/schema.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 import { hashSecret, randomSecret, secretMatches } from '../../platform/crypto/secrets.js';
@@ -19,6 +20,7 @@ const TOKEN = /^pli_([0-9a-z]{26})_([A-Za-z0-9_-]{43})$/;
 
 export interface ApiKeyDeps {
   db: Kysely<DB>;
+  database: Pick<Database, 'preparedQuery'>;
   clock: Clock;
   ids: IdGenerator;
 }
@@ -122,8 +124,7 @@ export async function authenticateApiKey(deps: ApiKeyDeps, token: string): Promi
   const secret = match[2]!;
   // One statement, one round trip, every request (migration 0012): nothing cached, so a revoked
   // key stops at once in every process.
-  const { rows } = await sql<KeyPrincipalRow>`SELECT * FROM pli_api_key_principal(${keyId})`.execute(deps.db);
-  const row = rows[0];
+  const [row] = await deps.database.preparedQuery<KeyPrincipalRow>('pli_api_key_principal', 'SELECT * FROM pli_api_key_principal($1)', [keyId]);
   if (!row || !secretMatches(secret, row.secret_hash) || row.revoked_at !== null || row.user_status !== 'active' || row.organisation_status !== 'active') {
     throw refused();
   }

@@ -25,6 +25,12 @@ export interface Database {
   /** For pg-boss: on PGlite every statement waits its turn behind open transactions. */
   readonly raw: RawExecutor | undefined;
   readonly connectionString: string | undefined;
+  /**
+   * One statement outside any transaction, prepared once per connection under `name`: for the
+   * statement every request runs (the API-key lookup), which then costs one round trip and no
+   * parsing. Row-level security is the statement's own business (a function that sets its scope).
+   */
+  preparedQuery<R>(name: string, text: string, values: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ function openPostgres(connectionString: string, max: number): Database {
     db,
     raw: undefined,
     connectionString,
+    preparedQuery: async (name, text, values) => (await pool.query({ name, text, values })).rows,
     close: () => db.destroy(),
   };
 }
@@ -80,6 +87,8 @@ async function openPglite(dir: string): Promise<Database> {
     db,
     raw,
     connectionString: undefined,
+    // One session: the statement waits its turn behind open transactions, like pg-boss's.
+    preparedQuery: (_name, text, values) => db.connection().execute(async () => (await pglite.query(text, values)).rows as never),
     close: async () => {
       await db.destroy(); // the dialect closes PGlite too
       if (!pglite.closed) await pglite.close();
