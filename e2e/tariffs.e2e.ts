@@ -1,6 +1,10 @@
 // The tariff journey: the provider administrator opens Tarifs, reads the standard tariff in
 // force, creates a new one from tomorrow with a dearer black-and-white page (the change summary
-// says so before saving), and finds it listed as scheduled, selected, with its new price.
+// says so before saving), and finds it listed as scheduled, selected, with its new price. Then
+// Production → Règles de production: the defaults in force, prefilled in grams, and a new version
+// from tomorrow with a heavier C5/6 envelope typed with a decimal comma, listed as scheduled.
+// (One journey, one sign-in: the sign-in route allows ten a minute from one address, and the
+// whole run signs in from one.)
 //
 // The administrator's two-step verification: enrolled here when this journey runs alone on a
 // fresh server, else by the accounts journey earlier in the run, which leaves the secret behind.
@@ -30,7 +34,7 @@ function typed(amount: number): string {
   return `${Math.trunc(amount / 100)},${String(amount % 100).padStart(2, '0')}`;
 }
 
-test('the provider administrator schedules a new standard tariff from tomorrow', { timeout: 180_000 }, (t) =>
+test('the provider administrator schedules a new standard tariff, and new production rules, from tomorrow', { timeout: 180_000 }, (t) =>
   journey(t, async ({ page, url, step }) => {
     const nav = page.getByRole('navigation', { name: 'Navigation principale' });
     const main = page.getByRole('main');
@@ -85,6 +89,31 @@ test('the provider administrator schedules a new standard tariff from tomorrow',
       assert.equal(cents(price), after, `the new black-and-white price (${price})`);
       const versions = page.getByRole('table', { name: 'Versions du tarif, de la plus récente à la plus ancienne' });
       assert.equal(await versions.locator('tbody tr').filter({ hasText: 'En vigueur' }).count(), 1, 'the old version is still in force today');
+    });
+
+    const rules = page.getByRole('table', { name: 'Versions des règles de production, de la plus récente à la plus ancienne' });
+    await step('they open Production → Règles de production: the defaults in force, the form prefilled in grams', async () => {
+      await nav.getByRole('link', { name: 'Production', exact: true }).click();
+      await see(page.getByRole('heading', { level: 1, name: 'Production' }));
+      await page.getByRole('tab', { name: 'Règles de production' }).click();
+      assert.equal(new URL(page.url()).searchParams.get('tab'), 'rules');
+      const inForce = rules.locator('tbody tr').filter({ hasText: 'En vigueur' });
+      await see(inForce);
+      assert.equal(await rules.locator('tbody tr').count(), 1, 'one version: the defaults');
+      await see(inForce.getByText('4,99\u00a0g'));
+      assert.equal(await field(page, 'Poids d’une feuille A4').inputValue(), '4,99 g');
+      assert.equal(await field(page, 'Poids de l’enveloppe C5/6').inputValue(), '5 g');
+      assert.equal(await field(page, 'À partir du').inputValue(), tomorrow, 'from tomorrow by default');
+    });
+
+    await step('they publish a version from tomorrow with a 5,5 g C5/6 envelope: scheduled, the defaults still in force', async () => {
+      await field(page, 'Poids de l’enveloppe C5/6').fill('5,5');
+      await page.getByRole('button', { name: 'Publier cette version' }).click();
+      await see(page.getByRole('status').getByText(/^Version publiée\u00a0: elle s’appliquera à partir du /));
+      const scheduled = rules.locator('tbody tr').filter({ hasText: 'Programmée' });
+      await see(scheduled);
+      await see(scheduled.getByText(/C5\/6 5,5\u00a0g, 5 feuilles/));
+      assert.equal(await rules.locator('tbody tr').filter({ hasText: 'En vigueur' }).count(), 1, 'the defaults are still in force today');
     });
   }),
 );

@@ -23,7 +23,7 @@ import { loggerOptions } from './platform/logger/logger.js';
 import { accountsRoutes, authenticateApiKey, authenticateSession, organisationRoutes, SESSION_COOKIE, sessionRoutes } from './modules/accounts/index.js';
 import { outboxRoutes } from './modules/outbox/index.js';
 import { documentRoutes } from './modules/documents/index.js';
-import { orderRoutes, tariffRoutes } from './modules/orders/index.js';
+import { orderRoutes, productionRulesRoutes, tariffRoutes } from './modules/orders/index.js';
 import { productionRoutes } from './modules/production/index.js';
 import { trackingRoutes } from './modules/tracking/index.js';
 
@@ -145,6 +145,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(documentRoutes(container.documents));
   await app.register(orderRoutes(container.orders));
   await app.register(tariffRoutes(container.orders));
+  await app.register(productionRulesRoutes(container.orders));
   await app.register(productionRoutes(container.production));
   await app.register(trackingRoutes({ db: container.db, webhooks: container.webhooks, onError: (err) => container.logger.error({ err }, 'tracking feed failed') }));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));

@@ -4,7 +4,7 @@ import { createContainer, type Container } from './container.js';
 import { DataDirBusyError } from './platform/db/data-dir-lock.js';
 import { createLogger } from './platform/logger/logger.js';
 import { formatSeedNotice, seed } from './modules/accounts/index.js';
-import { ensureStandardTariff } from './modules/orders/index.js';
+import { ensureProductionRules, ensureStandardTariff } from './modules/orders/index.js';
 import { seedDemoRange } from './modules/production/index.js';
 
 /** Start-up shared by the API, the worker and the CLI: config, container, migrations, seed. */
@@ -27,6 +27,7 @@ export async function bootstrap(opts: { logger?: Logger; env?: Record<string, st
   }
   const result = await seed(container, { demo: config.seed === 'demo', demoPassword: config.demoPassword });
   await ensureStandardTariff(container);
+  await ensureProductionRules(container);
   // The demo sends registered letters too: its floor numbers them from a range of its own.
   if (result.created.length > 0) await seedDemoRange(container.production);
   const notice = formatSeedNotice(result);

@@ -63,6 +63,8 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/mailpieces/:id': ALL,
   'GET /api/v1/tariffs': [...STAFF, 'client_admin'],
   'POST /api/v1/tariffs': ['provider_admin'],
+  'GET /api/v1/production/rules': ALL,
+  'POST /api/v1/production/rules': ['provider_admin'],
   'GET /api/v1/production/intake': FLOOR,
   'POST /api/v1/production/orders/:id/accept': FLOOR,
   'POST /api/v1/production/orders/:id/refuse': FLOOR,

@@ -13,7 +13,7 @@ import { openDatabase, type Database, type DatabaseKind } from '../src/platform/
 import { createLogger } from '../src/platform/logger/logger.js';
 import { createApiKey, createUserFromCli, findUserByEmail, principalOfUser, seed } from '../src/modules/accounts/index.js';
 import { inScope, systemScope } from '../src/platform/db/scope.js';
-import { ensureStandardTariff } from '../src/modules/orders/index.js';
+import { ensureProductionRules, ensureStandardTariff } from '../src/modules/orders/index.js';
 
 /** The back-ends database tests run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export function backends(): DatabaseKind[] {
@@ -94,6 +94,7 @@ export async function createTestApp(
   const container = await createContainer(config, createLogger('silent'), { ...opts.overrides, database: testDb.database });
   await seed(container, { demo: opts.seedDemo ?? true, demoPassword: DEMO_PASSWORD });
   await ensureStandardTariff(container);
+  await ensureProductionRules(container);
   await container.queue.start({ work: opts.workers ?? false });
   const app = await buildApp(container, { logger: false, ...opts.app });
   await app.ready();

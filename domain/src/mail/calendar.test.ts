@@ -9,6 +9,7 @@ import {
   isPostalWorkingDay,
   isProductionDay,
   nextProductionDay,
+  versionsFrom,
   weekday,
   type CivilDate,
 } from './calendar.js';
@@ -171,4 +172,15 @@ describe('working days', () => {
   it.each([-1, 1.5])('refuses %s postal working days', (n) => {
     expect(() => addPostalWorkingDays('2026-03-06', n)).toThrow(RangeError);
   });
+});
+
+describe('versionsFrom: what applies on a date or later', () => {
+  const v = (effectiveFrom: string) => ({ effectiveFrom });
+  const [jan, jul, next] = [v('2026-01-01'), v('2026-07-01'), v('2027-01-01')];
+  it.each<[string, Array<{ effectiveFrom: string }>]>([
+    ['2025-06-01', [jan, jul, next]],
+    ['2026-03-01', [jan, jul, next]],
+    ['2026-07-01', [jul, next]],
+    ['2027-02-01', [next]],
+  ])('from %s', (date, expected) => expect(versionsFrom([next, jan, jul], date)).toEqual(expected));
 });

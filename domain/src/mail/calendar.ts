@@ -182,3 +182,29 @@ export function addPostalWorkingDays(date: CivilDate, n: number, isHoliday: Holi
   }
   return day;
 }
+
+/** The version of effective-dated data (tariffs, production rules) in force on a date: the
+ * latest effectiveFrom on or before it; null before the first. Two versions from the same day
+ * would make the answer depend on list order, so that is refused rather than guessed. */
+export function versionOn<T extends { effectiveFrom: CivilDate }>(versions: readonly T[], date: CivilDate): T | null {
+  parseCivilDate(date);
+  let best: T | null = null;
+  for (const version of versions) {
+    parseCivilDate(version.effectiveFrom);
+    // ISO dates compare as strings.
+    if (version.effectiveFrom <= date && (!best || version.effectiveFrom > best.effectiveFrom)) best = version;
+  }
+  const from = best?.effectiveFrom;
+  if (from && versions.filter((version) => version.effectiveFrom === from).length > 1) {
+    throw new RangeError(`Two versions take effect on ${from}`);
+  }
+  return best;
+}
+
+/** The versions that apply on a date or after it, oldest first: the one in force then, and
+ * every later one. */
+export function versionsFrom<T extends { effectiveFrom: CivilDate }>(versions: readonly T[], date: CivilDate): T[] {
+  const inForce = versionOn(versions, date);
+  const later = versions.filter((version) => version.effectiveFrom > date).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
+  return [...(inForce ? [inForce] : []), ...later];
+}

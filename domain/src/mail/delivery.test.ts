@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isFrenchPublicHoliday, type CivilDate } from './calendar.js';
 import { DEFAULT_FLOOR_SETTINGS } from '../production/batching.js';
-import { DEFAULT_DELIVERY_RULES, depositCutoff, estimateDelivery, type DeliveryRules } from './delivery.js';
+import { DEFAULT_PRODUCTION_RULES, deliveryDaysOf } from './production-rules.js';
+import { DEFAULT_CUTOFF, depositCutoff, estimateDelivery, type DeliveryRules } from './delivery.js';
 import type { MailClass } from './postage.js';
 
 describe('estimateDelivery', () => {
   // The spec's example cut-off (16:00); the server passes the floor's own.
-  const SPEC_RULES: DeliveryRules = { ...DEFAULT_DELIVERY_RULES, cutoff: '16:00' };
+  const SPEC_RULES: DeliveryRules = { cutoff: '16:00', deliveryDays: deliveryDaysOf(DEFAULT_PRODUCTION_RULES), isHoliday: isFrenchPublicHoliday };
 
   // 2026: Easter Monday 6 April, Ascension Thursday 14 May, 14 July a Tuesday,
   // 15 August a Saturday, 1 January 2027 a Friday.
@@ -42,7 +43,7 @@ describe('estimateDelivery', () => {
   it('follows edited rules: cut-off, delays and closures', () => {
     const rules: DeliveryRules = {
       cutoff: '12:00',
-      deliveryDays: { ...DEFAULT_DELIVERY_RULES.deliveryDays, non_priority: 3 },
+      deliveryDays: { ...SPEC_RULES.deliveryDays, non_priority: 3 },
       isHoliday: (date) => date === '2026-03-05' || isFrenchPublicHoliday(date),
     };
     expect(estimateDelivery({ submittedAt: { date: '2026-03-04', time: '12:00' }, mailClass: 'non_priority' }, rules)).toEqual({
@@ -57,7 +58,7 @@ describe('estimateDelivery', () => {
     ['2026-03-04', '09:30:00'],
     ['2026-02-30', '09:30'],
   ])('refuses %s %s', (date, time) => {
-    expect(() => estimateDelivery({ submittedAt: { date, time }, mailClass: 'priority' })).toThrow(RangeError);
+    expect(() => estimateDelivery({ submittedAt: { date, time }, mailClass: 'priority' }, SPEC_RULES)).toThrow(RangeError);
   });
 });
 
@@ -66,10 +67,10 @@ describe('depositCutoff: the floor’s latest cut-off of the day', () => {
     ['the floor’s defaults', DEFAULT_FLOOR_SETTINGS.cutoffs, '15:30'],
     ['out of order', ['17:00', '09:30', '12:15'], '17:00'],
     ['one cut-off', ['10:00'], '10:00'],
-    ['none (closed by hand): the default', [], DEFAULT_DELIVERY_RULES.cutoff],
+    ['none (closed by hand): the default', [], DEFAULT_CUTOFF],
   ])('%s', (_label, cutoffs, expected) => expect(depositCutoff(cutoffs)).toBe(expected));
 
   it('the default estimate agrees with the floor’s default cut-offs', () => {
-    expect(DEFAULT_DELIVERY_RULES.cutoff).toBe(depositCutoff(DEFAULT_FLOOR_SETTINGS.cutoffs));
+    expect(DEFAULT_CUTOFF).toBe(depositCutoff(DEFAULT_FLOOR_SETTINGS.cutoffs));
   });
 });

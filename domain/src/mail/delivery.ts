@@ -1,28 +1,20 @@
 /** Delivery estimate (spec §9): deposit day D, then D + n postal working days per class. */
-import { addPostalWorkingDays, isFrenchPublicHoliday, isProductionDay, nextProductionDay, parseCivilDate } from './calendar.js';
+import { addPostalWorkingDays, isProductionDay, nextProductionDay, parseCivilDate } from './calendar.js';
 import type { CivilDate, HolidayPredicate } from './calendar.js';
-import { MAIL_CLASSES } from './postage.js';
 import type { MailClass } from './postage.js';
 
 export interface DeliveryRules {
   /** 'HH:MM', Europe/Paris wall-clock time. An order submitted strictly before it, on a
    * production day, is deposited that day. */
   cutoff: string;
-  /** Postal working days from deposit to delivery, per class (the contract's D+n). */
+  /** Postal working days from deposit to delivery, per class (the contract's D+n): the
+   * production rules in force (ProductionRules.classes). */
   deliveryDays: Record<MailClass, number>;
   isHoliday: HolidayPredicate;
 }
 
-export const DEFAULT_DELIVERY_RULES: DeliveryRules = {
-  // The floor's last default cut-off (DEFAULT_FLOOR_SETTINGS): the server reads the floor's own.
-  cutoff: '15:30',
-  deliveryDays: {
-    priority: MAIL_CLASSES.priority.deliveryDays,
-    registered: MAIL_CLASSES.registered.deliveryDays,
-    non_priority: MAIL_CLASSES.non_priority.deliveryDays,
-  },
-  isHoliday: isFrenchPublicHoliday,
-};
+/** The floor's last default cut-off (DEFAULT_FLOOR_SETTINGS): the server reads the floor's own. */
+export const DEFAULT_CUTOFF = '15:30';
 
 export interface DeliveryInput {
   /** The submission instant as Europe/Paris local date and time. The caller converts from UTC
@@ -53,10 +45,10 @@ function minutesOf(time: string): number {
  */
 export function depositCutoff(floorCutoffs: readonly string[]): string {
   const valid = floorCutoffs.filter((c) => HH_MM.test(c));
-  return valid.length === 0 ? DEFAULT_DELIVERY_RULES.cutoff : [...valid].sort().at(-1)!;
+  return valid.length === 0 ? DEFAULT_CUTOFF : [...valid].sort().at(-1)!;
 }
 
-export function estimateDelivery(input: DeliveryInput, rules: DeliveryRules = DEFAULT_DELIVERY_RULES): DeliveryEstimate {
+export function estimateDelivery(input: DeliveryInput, rules: DeliveryRules): DeliveryEstimate {
   const { date, time } = input.submittedAt;
   parseCivilDate(date);
   // "Before the cut-off" is strictly before: at 16:00 exactly the day's batches are closed, so

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_PRODUCTION,
   checkEnvelope,
   envelopeFits,
   formatWeight,
@@ -12,9 +11,9 @@ import {
   type EnvelopeType,
   type MailpieceSheetsInput,
   type MailpieceWeightInput,
-  type ProductionTable,
   type Sides,
 } from './paper.js';
+import { DEFAULT_PRODUCTION_RULES, type ProductionRules } from './production-rules.js';
 
 describe('sheetsFor', () => {
   it.each<[number, Sides, number]>([
@@ -47,11 +46,11 @@ describe('mailpieceSheets', () => {
     ['letter and attachment simplex + carrier', { documentPages: [2, 3], sides: 'simplex', carrierSheet: true }, 6],
     ['no documents, carrier only', { documentPages: [], sides: 'simplex', carrierSheet: true }, 1],
   ])('%s → %i sheets', (_label, input, sheets) => {
-    expect(mailpieceSheets(input)).toBe(sheets);
+    expect(mailpieceSheets(input, DEFAULT_PRODUCTION_RULES)).toBe(sheets);
   });
 
   it('takes the carrier sheet count from the table', () => {
-    const table: ProductionTable = { ...DEFAULT_PRODUCTION, carrierSheet: 2 };
+    const table: ProductionRules = { ...DEFAULT_PRODUCTION_RULES, carrierSheet: 2 };
     expect(mailpieceSheets({ documentPages: [1], sides: 'simplex', carrierSheet: true }, table)).toBe(3);
   });
 });
@@ -66,14 +65,14 @@ describe('mailpieceWeightMg', () => {
     ['45 sheets C4', { sheets: 45, envelope: 'C4', registered: false, acknowledgement: false }, 249_550],
     ['0 sheets C4 (empty envelope)', { sheets: 0, envelope: 'C4', registered: false, acknowledgement: false }, 25_000],
   ])('%s → %i mg', (_label, input, mg) => {
-    expect(mailpieceWeightMg(input)).toBe(mg);
+    expect(mailpieceWeightMg(input, DEFAULT_PRODUCTION_RULES)).toBe(mg);
   });
 
   it('reads every figure from the table', () => {
-    const table: ProductionTable = {
-      ...DEFAULT_PRODUCTION,
+    const table: ProductionRules = {
+      ...DEFAULT_PRODUCTION_RULES,
       sheetMg: 6_240, // 100 g/m² paper
-      envelopes: { ...DEFAULT_PRODUCTION.envelopes, C5: { weightMg: 10_000, maxSheets: 8, fold: 'two' } },
+      envelopes: { ...DEFAULT_PRODUCTION_RULES.envelopes, C5: { weightMg: 10_000, maxSheets: 8 } },
       registeredLabelMg: 2_000,
       acknowledgementCardMg: 4_000,
     };
@@ -120,7 +119,7 @@ describe('envelope capacity', () => {
     [45, 'C4', true],
     [46, 'C4', false],
   ])('%i sheets in %s fit: %s', (sheets, envelope, fits) => {
-    expect(envelopeFits(sheets, envelope)).toBe(fits);
+    expect(envelopeFits(sheets, envelope, DEFAULT_PRODUCTION_RULES)).toBe(fits);
   });
 
   it.each<[number, EnvelopeType | null]>([
@@ -133,13 +132,13 @@ describe('envelope capacity', () => {
     [45, 'C4'],
     [46, null],
   ])('%i sheets → smallest envelope %s', (sheets, envelope) => {
-    expect(smallestEnvelopeFor(sheets)).toBe(envelope);
+    expect(smallestEnvelopeFor(sheets, DEFAULT_PRODUCTION_RULES)).toBe(envelope);
   });
 
   it('orders envelopes by the capacities in the table, not by name', () => {
-    const table: ProductionTable = {
-      ...DEFAULT_PRODUCTION,
-      envelopes: { ...DEFAULT_PRODUCTION.envelopes, C5: { weightMg: 9_000, maxSheets: 3, fold: 'two' } },
+    const table: ProductionRules = {
+      ...DEFAULT_PRODUCTION_RULES,
+      envelopes: { ...DEFAULT_PRODUCTION_RULES.envelopes, C5: { weightMg: 9_000, maxSheets: 3 } },
     };
     expect(smallestEnvelopeFor(3, table)).toBe('C5');
     expect(smallestEnvelopeFor(4, table)).toBe('C5/6');
@@ -148,7 +147,7 @@ describe('envelope capacity', () => {
 
 describe('checkEnvelope', () => {
   it('accepts a letter within the limit', () => {
-    expect(checkEnvelope(5, 'C5/6')).toEqual({ ok: true });
+    expect(checkEnvelope(5, 'C5/6', DEFAULT_PRODUCTION_RULES)).toEqual({ ok: true });
   });
 
   it.each<[number, EnvelopeType, EnvelopeType]>([
@@ -156,7 +155,7 @@ describe('checkEnvelope', () => {
     [11, 'C5/6', 'C4'],
     [11, 'C5', 'C4'],
   ])('%i sheets in %s: refused, suggests %s', (sheets, envelope, suggestion) => {
-    const check = checkEnvelope(sheets, envelope);
+    const check = checkEnvelope(sheets, envelope, DEFAULT_PRODUCTION_RULES);
     expect(check.ok).toBe(false);
     if (check.ok) return;
     expect(check.problem.code).toBe('too_many_sheets_for_envelope');
@@ -166,7 +165,7 @@ describe('checkEnvelope', () => {
   });
 
   it('says to split a letter no envelope holds', () => {
-    const check = checkEnvelope(46, 'C4');
+    const check = checkEnvelope(46, 'C4', DEFAULT_PRODUCTION_RULES);
     expect(check).toEqual({
       ok: false,
       problem: {

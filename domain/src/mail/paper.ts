@@ -1,6 +1,6 @@
 /** Sheets, envelopes and the weight of a mailpiece (spec §8, §9 "Paper and weight").
- * Everything the production floor can change (paper stock, envelopes, extras) lives in a
- * ProductionTable the provider edits; the functions only combine it. Weights are integer
+ * Everything the production floor can change (paper stock, envelopes, extras) is data the
+ * provider edits (production-rules.ts: effective-dated); the functions only combine it. Weights are integer
  * milligrams so sums never drift and a 20.000 g letter stays in the 20 g step. */
 
 export const ENVELOPE_TYPES = ['C5/6', 'C5', 'C4'] as const;
@@ -9,17 +9,14 @@ export type EnvelopeType = (typeof ENVELOPE_TYPES)[number];
 export const SIDES = ['simplex', 'duplex'] as const;
 export type Sides = (typeof SIDES)[number];
 
-/** How an A4 sheet is folded to enter the envelope (C5/6: in three; C5: in two; C4: flat). */
-export type Fold = 'three' | 'two' | 'flat';
-
 export interface EnvelopeSpec {
   weightMg: number;
   /** The inserter's limit for this envelope, in sheets. */
   maxSheets: number;
-  fold: Fold;
 }
 
-export interface ProductionTable {
+/** The paper part of the production rules (ProductionRules). */
+export interface PaperRules {
   /** One A4 sheet of the house paper (80 g/m²: 4.99 g). */
   sheetMg: number;
   envelopes: Record<EnvelopeType, EnvelopeSpec>;
@@ -32,19 +29,6 @@ export interface ProductionTable {
    * the figure stays in the table for a provider who adds thicker stock. */
   maxThicknessMm: number;
 }
-
-export const DEFAULT_PRODUCTION: ProductionTable = {
-  sheetMg: 4_990,
-  envelopes: {
-    'C5/6': { weightMg: 5_000, maxSheets: 5, fold: 'three' },
-    C5: { weightMg: 9_000, maxSheets: 10, fold: 'two' },
-    C4: { weightMg: 25_000, maxSheets: 45, fold: 'flat' },
-  },
-  carrierSheet: 1,
-  registeredLabelMg: 1_000,
-  acknowledgementCardMg: 3_000,
-  maxThicknessMm: 30,
-};
 
 function assertCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
@@ -68,7 +52,7 @@ export interface MailpieceSheetsInput {
 
 /** Each document starts on a new sheet: an attachment never shares the back of the letter's
  * last page, so a reader can separate them, and the count is computed per document. */
-export function mailpieceSheets(input: MailpieceSheetsInput, table: ProductionTable = DEFAULT_PRODUCTION): number {
+export function mailpieceSheets(input: MailpieceSheetsInput, table: PaperRules): number {
   const documents = input.documentPages.reduce((sum, pages) => sum + sheetsFor(pages, input.sides), 0);
   return documents + (input.carrierSheet ? table.carrierSheet : 0);
 }
@@ -83,7 +67,7 @@ export interface MailpieceWeightInput {
 
 /** Letter weight = sheets × sheet weight + envelope + extras (registered label, AR card).
  * A background page is printed on the letter's own sheets, so it adds no weight. */
-export function mailpieceWeightMg(input: MailpieceWeightInput, table: ProductionTable = DEFAULT_PRODUCTION): number {
+export function mailpieceWeightMg(input: MailpieceWeightInput, table: PaperRules): number {
   assertCount('sheets', input.sheets);
   return (
     input.sheets * table.sheetMg +
@@ -106,14 +90,14 @@ export function formatWeight(weightMg: number): string {
   return `${weightForDisplay(weightMg)} g`;
 }
 
-export function envelopeFits(sheets: number, envelope: EnvelopeType, table: ProductionTable = DEFAULT_PRODUCTION): boolean {
+export function envelopeFits(sheets: number, envelope: EnvelopeType, table: PaperRules): boolean {
   assertCount('sheets', sheets);
   return sheets <= table.envelopes[envelope].maxSheets;
 }
 
 /** The envelope a letter of this many sheets should use, smallest capacity first; null when
  * even the largest envelope cannot hold it (the letter must be split). */
-export function smallestEnvelopeFor(sheets: number, table: ProductionTable = DEFAULT_PRODUCTION): EnvelopeType | null {
+export function smallestEnvelopeFor(sheets: number, table: PaperRules): EnvelopeType | null {
   const bySize = [...ENVELOPE_TYPES].sort((a, b) => table.envelopes[a].maxSheets - table.envelopes[b].maxSheets);
   return bySize.find((envelope) => envelopeFits(sheets, envelope, table)) ?? null;
 }
@@ -128,7 +112,7 @@ export interface EnvelopeCapacityProblem {
 export type EnvelopeCheck = { ok: true } | { ok: false; problem: EnvelopeCapacityProblem };
 
 /** The inserter refuses past an envelope's limit: say why, and name the envelope that works. */
-export function checkEnvelope(sheets: number, envelope: EnvelopeType, table: ProductionTable = DEFAULT_PRODUCTION): EnvelopeCheck {
+export function checkEnvelope(sheets: number, envelope: EnvelopeType, table: PaperRules): EnvelopeCheck {
   if (envelopeFits(sheets, envelope, table)) return { ok: true };
   const limit = table.envelopes[envelope].maxSheets;
   const larger = smallestEnvelopeFor(sheets, table);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAIL_CLASSES, checkClassLimit, postageStep, stepLabel, type MailClass } from './postage.js';
+import { DEFAULT_PRODUCTION_RULES } from './production-rules.js';
+import { checkClassLimit, postageStep, stepLabel, type MailClass } from './postage.js';
+
+const { postageStepsMg: STEPS, classes: CLASSES } = DEFAULT_PRODUCTION_RULES;
 
 describe('postageStep', () => {
   it.each<[number, string | null]>([
@@ -18,11 +21,11 @@ describe('postageStep', () => {
     [2_000_000, '2kg'],
     [2_000_001, null],
   ])('%i mg → %s', (mg, label) => {
-    expect(postageStep(mg)?.label ?? null).toBe(label);
+    expect(postageStep(mg, STEPS)?.label ?? null).toBe(label);
   });
 
   it('returns the bound with the label', () => {
-    expect(postageStep(20_970)).toEqual({ label: '100g', maxMg: 100_000 });
+    expect(postageStep(20_970, STEPS)).toEqual({ label: '100g', maxMg: 100_000 });
   });
 
   it('follows edited steps, in any order', () => {
@@ -30,7 +33,7 @@ describe('postageStep', () => {
   });
 
   it.each([-1, 0.5])('refuses %s mg', (mg) => {
-    expect(() => postageStep(mg)).toThrow(RangeError);
+    expect(() => postageStep(mg, STEPS)).toThrow(RangeError);
   });
 
   it.each([
@@ -53,11 +56,11 @@ describe('checkClassLimit', () => {
     ['registered', 2_000_000, true],
     ['registered', 2_000_001, false],
   ])('%s at %i mg is allowed: %s', (mailClass, mg, ok) => {
-    expect(checkClassLimit(mailClass, mg).ok).toBe(ok);
+    expect(checkClassLimit(mailClass, mg, CLASSES).ok).toBe(ok);
   });
 
   it('suggests priority for a non-priority letter over 250 g, with both weights', () => {
-    expect(checkClassLimit('non_priority', 312_450)).toEqual({
+    expect(checkClassLimit('non_priority', 312_450, CLASSES)).toEqual({
       ok: false,
       problem: {
         code: 'too_heavy_for_class',
@@ -73,15 +76,15 @@ describe('checkClassLimit', () => {
     ['registered', 'This letter weighs 2000.1 g; registered mail is limited to 2 kg. Split it into several letters.'],
     ['non_priority', 'This letter weighs 2000.1 g; non-priority mail is limited to 250 g. Split it into several letters.'],
   ])('over 2 kg as %s: no class fits, no suggestion', (mailClass, message) => {
-    expect(checkClassLimit(mailClass, 2_000_001)).toEqual({ ok: false, problem: { code: 'too_heavy_for_class', message } });
+    expect(checkClassLimit(mailClass, 2_000_001, CLASSES)).toEqual({ ok: false, problem: { code: 'too_heavy_for_class', message } });
   });
 
   it('reads the limits from the table', () => {
-    const classes = { ...MAIL_CLASSES, non_priority: { maxMg: 100_000, deliveryDays: 4 } };
+    const classes = { ...CLASSES, non_priority: { maxMg: 100_000, deliveryDays: 4 } };
     expect(checkClassLimit('non_priority', 100_001, classes).ok).toBe(false);
   });
 
   it('registered travels at priority speed', () => {
-    expect(MAIL_CLASSES.registered.deliveryDays).toBe(MAIL_CLASSES.priority.deliveryDays);
+    expect(CLASSES.registered.deliveryDays).toBe(CLASSES.priority.deliveryDays);
   });
 });

@@ -1,9 +1,6 @@
 /** Postage steps and mail-class limits (spec M-3.1, §8, §9). Both are data the provider edits
- * when La Poste changes its ranges; the functions only read them. */
+ * when La Poste changes its ranges (production-rules.ts); the functions only read them. */
 import { formatWeight } from './paper.js';
-
-/** Upper bound of each step, inclusive (a 20.000 g letter is in the 20 g step), lightest first. */
-export const POSTAGE_STEPS_MG: readonly number[] = [20_000, 100_000, 250_000, 500_000, 1_000_000, 2_000_000];
 
 export const MAIL_CLASS_NAMES = ['priority', 'registered', 'non_priority'] as const;
 export type MailClass = (typeof MAIL_CLASS_NAMES)[number];
@@ -13,13 +10,6 @@ export interface MailClassRule {
   /** Postal working days from deposit to delivery (the contract's D+n). */
   deliveryDays: number;
 }
-
-/** M-3.1. Registered mail travels at priority speed, hence D+2 too. */
-export const MAIL_CLASSES: Record<MailClass, MailClassRule> = {
-  priority: { maxMg: 2_000_000, deliveryDays: 2 },
-  registered: { maxMg: 2_000_000, deliveryDays: 2 },
-  non_priority: { maxMg: 250_000, deliveryDays: 4 },
-};
 
 export interface PostageStep {
   /** '20g', '100g', …, '1kg', '2kg': the key of the tariff's postage prices. */
@@ -32,8 +22,9 @@ export function stepLabel(maxMg: number): string {
   return maxMg % 1_000_000 === 0 ? `${maxMg / 1_000_000}kg` : `${maxMg / 1_000}g`;
 }
 
-/** The step a letter is franked at; null when it is heavier than the last step. */
-export function postageStep(weightMg: number, steps: readonly number[] = POSTAGE_STEPS_MG): PostageStep | null {
+/** The step a letter is franked at (`steps`: upper bounds, inclusive: a 20.000 g letter is in
+ * the 20 g step); null when it is heavier than the last step. */
+export function postageStep(weightMg: number, steps: readonly number[]): PostageStep | null {
   if (!Number.isInteger(weightMg) || weightMg < 0) {
     throw new RangeError(`weightMg must be a whole number of at least 0, got ${weightMg}`);
   }
@@ -67,7 +58,7 @@ const SUGGESTIBLE: Record<MailClass, readonly MailClass[]> = {
 export function checkClassLimit(
   mailClass: MailClass,
   weightMg: number,
-  classes: Record<MailClass, MailClassRule> = MAIL_CLASSES,
+  classes: Record<MailClass, MailClassRule>,
 ): ClassLimitCheck {
   const limit = classes[mailClass].maxMg;
   if (weightMg <= limit) return { ok: true };

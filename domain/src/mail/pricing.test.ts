@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mailpieceSheets, mailpieceWeightMg } from './paper.js';
 import { postageStep } from './postage.js';
+import { DEFAULT_PRODUCTION_RULES } from './production-rules.js';
 import {
   DEFAULT_TARIFF,
   quote,
@@ -113,9 +114,9 @@ describe('quote', () => {
   });
 
   it('100 letters to recipients: 3 pages duplex plus a carrier sheet, at exactly 19.97 g', () => {
-    const sheets = mailpieceSheets({ documentPages: [3], sides: 'duplex', carrierSheet: true });
-    const weight = mailpieceWeightMg({ sheets, envelope: 'C5/6', registered: false, acknowledgement: false });
-    const step = postageStep(weight);
+    const sheets = mailpieceSheets({ documentPages: [3], sides: 'duplex', carrierSheet: true }, DEFAULT_PRODUCTION_RULES);
+    const weight = mailpieceWeightMg({ sheets, envelope: 'C5/6', registered: false, acknowledgement: false }, DEFAULT_PRODUCTION_RULES);
+    const step = postageStep(weight, DEFAULT_PRODUCTION_RULES.postageStepsMg);
     expect([sheets, weight, step?.label]).toEqual([3, 19_970, '20g']);
     const mailpiece = letter({ sheets, printedPages: 3, carrierSheet: true, postageStep: step?.label ?? '' });
     const q = quote({ mailpieces: Array.from({ length: 100 }, () => mailpiece) }, DEFAULT_TARIFF);
@@ -178,8 +179,8 @@ describe('quote', () => {
   });
 
   it('ten non-priority letters of 6 pages, C5, in the 100 g step', () => {
-    const weight = mailpieceWeightMg({ sheets: 6, envelope: 'C5', registered: false, acknowledgement: false });
-    expect(postageStep(weight)?.label).toBe('100g');
+    const weight = mailpieceWeightMg({ sheets: 6, envelope: 'C5', registered: false, acknowledgement: false }, DEFAULT_PRODUCTION_RULES);
+    expect(postageStep(weight, DEFAULT_PRODUCTION_RULES.postageStepsMg)?.label).toBe('100g');
     const mailpiece = letter({ sheets: 6, printedPages: 6, envelope: 'C5', mailClass: 'non_priority', postageStep: '100g' });
     const q = quote({ mailpieces: Array.from({ length: 10 }, () => mailpiece) }, DEFAULT_TARIFF);
     expect(summary(q.lines)).toEqual([

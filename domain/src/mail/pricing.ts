@@ -1,7 +1,7 @@
 /** Tariffs and quotes (spec §8 "Prices", §9). A tariff is data, effective-dated because prices
  * change every year; a quote is a pure function of an order summary and one tariff, so the
  * estimate shown before validation is, to the cent, what the invoice will say. */
-import { parseCivilDate } from './calendar.js';
+import { versionOn } from './calendar.js';
 import type { CivilDate } from './calendar.js';
 import { ENVELOPE_TYPES } from './paper.js';
 import type { EnvelopeType } from './paper.js';
@@ -107,21 +107,9 @@ export const DEFAULT_TARIFF: Tariff = {
 };
 
 /** The tariff in force on a date: the latest effectiveFrom on or before it; null before the
- * first. Two tariffs from the same day would make a quote depend on list order, so that is
- * refused rather than guessed. */
+ * first (calendar.versionOn). */
 export function tariffOn(tariffs: readonly Tariff[], date: CivilDate): Tariff | null {
-  parseCivilDate(date);
-  let best: Tariff | null = null;
-  for (const tariff of tariffs) {
-    parseCivilDate(tariff.effectiveFrom);
-    // ISO dates compare as strings.
-    if (tariff.effectiveFrom <= date && (!best || tariff.effectiveFrom > best.effectiveFrom)) best = tariff;
-  }
-  const from = best?.effectiveFrom;
-  if (from && tariffs.filter((tariff) => tariff.effectiveFrom === from).length > 1) {
-    throw new RangeError(`Two tariffs take effect on ${from}`);
-  }
-  return best;
+  return versionOn(tariffs, date);
 }
 
 export interface QuoteMailpiece {

@@ -1,6 +1,7 @@
 import { checkClassLimit, postageStep, type MailClass } from '../mail/postage.js';
 import { checkEnvelope, mailpieceSheets, mailpieceWeightMg, type EnvelopeType, type Sides } from '../mail/paper.js';
 import type { QuoteMailpiece, RegisteredLevel, Color } from '../mail/pricing.js';
+import type { ProductionRules } from '../mail/production-rules.js';
 
 /**
  * From an order's set-up to the letters it will make: which pages go in which envelope, to which
@@ -95,7 +96,8 @@ function letterRanges(input: PlanInput, problems: LetterProblem[]): Array<[numbe
   return starts.map((first, i) => [first, (starts[i + 1] ?? total + 1) - 1]);
 }
 
-export function planLetters(input: PlanInput, checkAddress: AddressChecker): LetterPlan {
+/** `rules`: the production rules in force on the day the letters are planned for. */
+export function planLetters(input: PlanInput, rules: ProductionRules, checkAddress: AddressChecker): LetterPlan {
   const problems: LetterProblem[] = [];
   const o = input.options;
   if (input.addressSource === 'recipients' && input.split !== null) {
@@ -115,9 +117,9 @@ export function planLetters(input: PlanInput, checkAddress: AddressChecker): Let
     const number = i + 1;
     const mainPages = d.range[1] - d.range[0] + 1;
     const carrierSheet = input.addressSource === 'recipients';
-    const sheets = mailpieceSheets({ documentPages: [mainPages, ...attachmentPages], sides: o.sides, carrierSheet });
-    const weightMg = mailpieceWeightMg({ sheets, envelope: o.envelope, registered: o.mailClass === 'registered', acknowledgement: o.acknowledgement });
-    const step = postageStep(weightMg);
+    const sheets = mailpieceSheets({ documentPages: [mainPages, ...attachmentPages], sides: o.sides, carrierSheet }, rules);
+    const weightMg = mailpieceWeightMg({ sheets, envelope: o.envelope, registered: o.mailClass === 'registered', acknowledgement: o.acknowledgement }, rules);
+    const step = postageStep(weightMg, rules.postageStepsMg);
     if (d.lines.length === 0) {
       problems.push({ code: 'no_address', severity: 'error', letter: number, message: `Letter ${number}: no address in the window zone of its first page.` });
     } else {
@@ -125,9 +127,9 @@ export function planLetters(input: PlanInput, checkAddress: AddressChecker): Let
         problems.push({ code: p.code, severity: p.severity ?? 'error', letter: number, message: `Letter ${number}: ${p.message}`, ...(p.suggestion ? { suggestion: p.suggestion } : {}) });
       }
     }
-    const envelope = checkEnvelope(sheets, o.envelope);
+    const envelope = checkEnvelope(sheets, o.envelope, rules);
     if (!envelope.ok) problems.push({ code: envelope.problem.code, severity: 'error', letter: number, message: `Letter ${number}: ${envelope.problem.message}`, ...(envelope.problem.suggestion ? { suggestion: envelope.problem.suggestion } : {}) });
-    const limit = checkClassLimit(o.mailClass, weightMg);
+    const limit = checkClassLimit(o.mailClass, weightMg, rules.classes);
     if (!limit.ok) problems.push({ code: limit.problem.code, severity: 'error', letter: number, message: `Letter ${number}: ${limit.problem.message}`, ...(limit.problem.suggestion ? { suggestion: limit.problem.suggestion } : {}) });
     return {
       number,
@@ -145,9 +147,9 @@ export function planLetters(input: PlanInput, checkAddress: AddressChecker): Let
 
 /** The quote's view of the letters: a letter its class cannot carry is not priced (it cannot be
  * sent as set up, and the problems say so). */
-export function quoteMailpieces(plan: LetterPlan, o: PlanOptions): QuoteMailpiece[] {
+export function quoteMailpieces(plan: LetterPlan, o: PlanOptions, rules: ProductionRules): QuoteMailpiece[] {
   return plan.letters
-    .filter((l) => l.postageStep !== null && checkClassLimit(o.mailClass, l.weightMg).ok)
+    .filter((l) => l.postageStep !== null && checkClassLimit(o.mailClass, l.weightMg, rules.classes).ok)
     .map((l) => ({
       sheets: l.sheets,
       printedPages: l.printedPages,

@@ -6,4 +6,7 @@ export const ordersPolicy = {
   read: (() => true) satisfies Policy,
   readTariffs: ((p) => p.role !== 'client_user') satisfies Policy,
   manageTariffs: ((p) => p.role === 'provider_admin') satisfies Policy,
+  /** The production rules hold nothing of any organisation's, and a client's quote follows them. */
+  readProductionRules: (() => true) satisfies Policy,
+  manageProductionRules: ((p) => p.role === 'provider_admin') satisfies Policy,
 } as const;

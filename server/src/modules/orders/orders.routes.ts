@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { createOrderBody, mailpieceSchema, orderListItem, orderSchema, updateOrderBody } from '#contracts/orders.js';
 import { createTariffBody, tariffRecord } from '#contracts/tariffs.js';
+import { productionRulesBody, productionRulesRecord } from '#contracts/production-rules.js';
 import { weightForDisplay, type Quote } from '#domain/mail/index.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
@@ -15,6 +16,7 @@ import { ordersPolicy } from './orders.policy.js';
 import { civilDate, presentOrder } from './orders.presenter.js';
 import { purchaseOrderPdf } from './purchase-order.js';
 import { createTariff, listTariffs } from './tariffs.js';
+import { createProductionRules, listProductionRules } from './production-rules.js';
 
 const lang = (request: FastifyRequest): 'fr' | 'en' => (/^en\b/i.test(String(request.headers['accept-language'] ?? '')) ? 'en' : 'fr');
 
@@ -191,6 +193,35 @@ export function tariffRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
       '/api/v1/tariffs',
       { config: { policy: ordersPolicy.manageTariffs }, schema: { tags, summary: 'A new tariff from a date (never edited in place)', body: createTariffBody, response: { 201: tariffRecord, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
       async (request, reply) => reply.code(201).send(present(await createTariff(deps, requirePrincipal(request), request.body))),
+    );
+  };
+}
+
+export function productionRulesRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
+  const tags = ['production rules'];
+  const present = (v: { id: string; effective_from: unknown; rules: unknown; status: 'past' | 'in_force' | 'scheduled'; created_at: Date }) => ({
+    id: v.id,
+    effective_from: civilDate(v.effective_from)!,
+    status: v.status,
+    rules: v.rules as never,
+    created_at: new Date(v.created_at).toISOString(),
+  });
+  return async (app) => {
+    app.get(
+      '/api/v1/production/rules',
+      {
+        config: { policy: ordersPolicy.readProductionRules },
+        schema: { tags, summary: 'Production rules: every version, the one in force marked', response: { 200: z.object({ data: z.array(productionRulesRecord) }), ...problemResponses(401) } },
+      },
+      async (request) => ({ data: (await listProductionRules(deps, requirePrincipal(request))).map(present) }),
+    );
+    app.post(
+      '/api/v1/production/rules',
+      {
+        config: { policy: ordersPolicy.manageProductionRules },
+        schema: { tags, summary: 'New production rules from a date (never in the past, never edited in place)', body: productionRulesBody, response: { 201: productionRulesRecord, ...problemResponses(400, 401, 403, 409, 422) } },
+      },
+      async (request, reply) => reply.code(201).send(present(await createProductionRules(deps, requirePrincipal(request), request.body))),
     );
   };
 }

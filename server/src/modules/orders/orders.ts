@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
-import { DEFAULT_DELIVERY_RULES, depositCutoff, estimateDelivery, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type Quote, type Tariff } from '#domain/mail/index.js';
+import { deliveryDaysOf, depositCutoff, estimateDelivery, isFrenchPublicHoliday, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type ProductionRules, type Quote, type Tariff } from '#domain/mail/index.js';
 import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
 import { isEditable, nextStatus, type OrderAction, type OrderStatus } from '#domain/orders/order-status.js';
 import type { CreateOrderBody } from '#contracts/orders.js';
@@ -15,6 +15,7 @@ import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import { isProviderRole } from '#domain/roles.js';
 import { parisWallClock } from './paris-time.js';
+import { rulesInForce } from './production-rules.js';
 
 /**
  * Paper orders (M-1.1, M-3.2): drafts free to edit, a final validation that issues the order to
@@ -108,7 +109,7 @@ function planOptions(options: OrderInput['options']): PlanOptions {
   };
 }
 
-async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<LetterPlan> {
+async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow, rules: ProductionRules): Promise<LetterPlan> {
   const options = row.options as OrderInput['options'];
   const split = row.split as OrderInput['split'];
   const docs = await tx.selectFrom('documents').select(['id', 'pages', 'sha256', 'address', 'page_windows', 'status']).where('id', 'in', row.documents).execute();
@@ -125,7 +126,7 @@ async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<LetterPl
   const [mainId, ...attachmentIds] = row.documents;
   const main = await toPlan(mainId!, split?.mode === 'address' && row.address_source === 'document');
   const attachments = await Promise.all(attachmentIds.map((id) => toPlan(id, false)));
-  return planLetters({ main, attachments, options: planOptions(options), addressSource: row.address_source, split: split ?? null, recipients: row.recipients }, deps.checkAddress);
+  return planLetters({ main, attachments, options: planOptions(options), addressSource: row.address_source, split: split ?? null, recipients: row.recipients }, rules, deps.checkAddress);
 }
 
 async function tariffFor(tx: Tx, organisationId: string, date: string): Promise<Tariff> {
@@ -141,20 +142,25 @@ function archiveSummary(options: OrderInput['options'], documents: number) {
   return { type: options.archive.type, retentionYears: options.archive.type === 'electronic' ? options.archive.retention_years! : 1, documents };
 }
 
-async function priced(tx: Tx, deps: OrderDeps, row: OrderRow, plan: LetterPlan, at: Date) {
+/** The letters and their price as of `at` (a draft: now; a submission: its moment), with the
+ * production rules and the tariff in force on that day. */
+async function plannedAndPriced(tx: Tx, deps: OrderDeps, row: OrderRow, at: Date) {
   const options = row.options as OrderInput['options'];
   const wall = parisWallClock(at);
+  const rules = await rulesInForce(tx, wall.date);
+  const plan = await planFor(tx, deps, row, rules);
   const tariff = await tariffFor(tx, row.organisation_id, wall.date);
-  const q = priceOrder({ mailpieces: quoteMailpieces(plan, planOptions(options)), archive: archiveSummary(options, plan.letters.length) }, tariff);
-  const rules = { ...DEFAULT_DELIVERY_RULES, cutoff: depositCutoff(await deps.floorCutoffs(tx)) };
-  const delivery = estimateDelivery({ submittedAt: wall, mailClass: options.mail_class }, rules);
-  return { quote: q, deliveryEstimate: delivery.deliveryDate };
+  const q = priceOrder({ mailpieces: quoteMailpieces(plan, planOptions(options), rules), archive: archiveSummary(options, plan.letters.length) }, tariff);
+  const delivery = estimateDelivery(
+    { submittedAt: wall, mailClass: options.mail_class },
+    { cutoff: depositCutoff(await deps.floorCutoffs(tx)), deliveryDays: deliveryDaysOf(rules), isHoliday: isFrenchPublicHoliday },
+  );
+  return { plan, quote: q, deliveryEstimate: delivery.deliveryDate };
 }
 
 async function view(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<OrderView> {
   if (row.status === 'draft') {
-    const plan = await planFor(tx, deps, row);
-    const { quote, deliveryEstimate } = await priced(tx, deps, row, plan, deps.clock.now());
+    const { plan, quote, deliveryEstimate } = await plannedAndPriced(tx, deps, row, deps.clock.now());
     return { row, plan, quote, deliveryEstimate, mailpieces: null, reached: { inProduction: null, completed: null } };
   }
   const mailpieces = await tx.selectFrom('mailpieces').selectAll().where('order_id', '=', row.id).orderBy('number').execute();
@@ -292,7 +298,8 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
     // Events start at submission: a draft has no history to keep, and can be deleted.
     if (row.status !== 'draft') await changeOrderStatus(tx, deps, principal.userId, row, 'submit'); // throws: not a draft
     await validateSetup(tx, principal, { name: row.name, documents: row.documents, options: row.options as OrderInput['options'], address_source: row.address_source, split: (row.split as OrderInput['split']) ?? null, recipients: row.recipients });
-    const plan = await planFor(tx, deps, row);
+    const now = deps.clock.now();
+    const { plan, quote, deliveryEstimate } = await plannedAndPriced(tx, deps, row, now);
     const errors = blocking(plan.problems);
     if (errors.length > 0 || plan.letters.length === 0) {
       // Each problem's sentence is the domain's, in English: `problems[].code` is what the portal
@@ -302,8 +309,6 @@ export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id:
         errors: errors.map((e) => ({ field: e.letter === null ? 'order' : `letters.${e.letter}`, message: message('text.verbatim', { text: e.message }) })),
       });
     }
-    const now = deps.clock.now();
-    const { quote, deliveryEstimate } = await priced(tx, deps, row, plan, now);
     await changeOrderStatus(tx, deps, principal.userId, row, 'submit', { extra: { quote: JSON.stringify(quote), delivery_estimate: deliveryEstimate, submitted_at: now, letters: plan.letters.length } });
     // Each letter becomes a mailpiece, pending production.
     for (let i = 0; i < plan.letters.length; i += 500) {

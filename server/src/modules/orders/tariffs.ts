@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import { postageGaps, type Tariff } from '#domain/mail/index.js';
 import { isProviderRole } from '#domain/roles.js';
 import type { tariffBody } from '#contracts/tariffs.js';
 import { AppError, message, notFound } from '../../errors.js';
@@ -11,6 +12,7 @@ import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { parisWallClock } from './paris-time.js';
+import { rulesFrom } from './production-rules.js';
 
 type TariffBody = z.infer<typeof tariffBody>;
 
@@ -39,8 +41,8 @@ export async function createTariff(deps: { db: Kysely<DB>; clock: Clock; ids: Id
         errors: [{ field: 'tariff.effectiveFrom', message: message('field.date_or_later', { date: today }) }],
       });
     }
-    const missing = (['priority', 'registered'] as const).flatMap((c) => ['20g', '100g', '250g', '500g', '1kg', '2kg'].filter((s) => input.tariff.lines.postage[c][s] === undefined).map((s) => `${c} ${s}`));
-    missing.push(...['20g', '100g', '250g'].filter((s) => input.tariff.lines.postage.non_priority[s] === undefined).map((s) => `non_priority ${s}`));
+    // Every step of the production rules that will apply with it, up to each class's limit.
+    const missing = [...new Set((await rulesFrom(tx, input.tariff.effectiveFrom)).flatMap((rules) => postageGaps(input.tariff as Tariff, rules)))];
     if (missing.length) throw new AppError('business_rule', message('tariff.postage_missing', { lines: missing }), { errors: [{ field: 'tariff.lines.postage', message: message('field.postage_missing', { lines: missing }) }] });
     await tx
       .insertInto('tariffs')

@@ -114,6 +114,16 @@ describe.each(backends())('tenant isolation on %s', (kind) => {
     expect(Number(updated.numUpdatedRows)).toBe(0);
   });
 
+  it('every organisation reads the production rules (its quotes follow them); only staff add a version', async () => {
+    const db = tdb.database.db;
+    const asA = { kind: 'organisation', organisationId: a } as const;
+    const row = (effective_from: string) => ({ id: ids.next('prr'), effective_from, rules: '{}', created_at: new Date() });
+    await inScope(db, { kind: 'provider', organisationId: 'org_provider' }, (tx) => tx.insertInto('production_rules').values(row('2026-01-01')).execute());
+    expect((await inScope(db, asA, (tx) => tx.selectFrom('production_rules').select('effective_from').execute())).length).toBeGreaterThan(0);
+    await expect(inScope(db, asA, (tx) => tx.insertInto('production_rules').values(row('2026-02-01')).execute())).rejects.toThrow(/row-level security/);
+    await expect(inScope(db, { kind: 'provider', organisationId: 'org_provider' }, (tx) => sql`UPDATE production_rules SET rules = '{}'`.execute(tx))).rejects.toThrow(/permission denied/);
+  });
+
   it('without a declared scope the application role sees nothing', async () => {
     const rows = await tdb.database.db.transaction().execute(async (tx) => {
       await sql`SET LOCAL ROLE pli_app`.execute(tx);

@@ -249,6 +249,14 @@ export interface OrderEventsTable {
   tx: ColumnType<string, never, never>;
 }
 
+export interface ProductionRulesTable {
+  id: string;
+  effective_from: ColumnType<string, string, string>;
+  rules: ColumnType<unknown, string, string>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+}
+
 export interface FloorSettingsTable {
   id: ColumnType<boolean, boolean | undefined, never>;
   settings: ColumnType<Record<string, unknown>, string, string>;
@@ -386,6 +394,7 @@ export interface DB {
   mailpieces: MailpiecesTable;
   order_events: OrderEventsTable;
   floor_settings: FloorSettingsTable;
+  production_rules: ProductionRulesTable;
   batches: BatchesTable;
   batch_mailpieces: BatchMailpiecesTable;
   batch_events: BatchEventsTable;

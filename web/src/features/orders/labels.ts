@@ -1,4 +1,4 @@
-import { DEFAULT_PRODUCTION, formatWeight, MAIL_CLASSES, type EnvelopeType } from '#domain/mail/index.js';
+import { formatWeight, type EnvelopeType, type ProductionRules } from '#domain/mail/index.js';
 import type { TFunction } from 'i18next';
 import type { OrderStatus, PaperOptions } from './api';
 
@@ -33,18 +33,18 @@ export function mailpieceStatus(t: TFunction, status: string): string {
 
 export const ENVELOPES: readonly EnvelopeType[] = ['C5/6', 'C5', 'C4'];
 
-/** How many sheets each envelope holds: the production table the server applies too. */
-export function envelopeCapacity(envelope: EnvelopeType): number {
-  return DEFAULT_PRODUCTION.envelopes[envelope].maxSheets;
+/** How many sheets each envelope holds under the production rules in force. */
+export function envelopeCapacity(envelope: EnvelopeType, rules: ProductionRules): number {
+  return rules.envelopes[envelope].maxSheets;
 }
 
 /** "2 kg", "250 g": the weight limit of a mail class (M-3.1). */
-export function classLimit(mailClass: PaperOptions['mail_class']): string {
-  return formatWeight(MAIL_CLASSES[mailClass].maxMg);
+export function classLimit(mailClass: PaperOptions['mail_class'], rules: ProductionRules): string {
+  return formatWeight(rules.classes[mailClass].maxMg);
 }
 
-export function classDays(mailClass: PaperOptions['mail_class']): number {
-  return MAIL_CLASSES[mailClass].deliveryDays;
+export function classDays(mailClass: PaperOptions['mail_class'], rules: ProductionRules): number {
+  return rules.classes[mailClass].deliveryDays;
 }
 
 function locale(language: string): string {

@@ -13,6 +13,8 @@ import type {
   reprintResult,
   scanResult,
 } from '#contracts/production.js';
+import type { productionRulesBody, productionRulesRecord } from '#contracts/production-rules.js';
+import { DEFAULT_PRODUCTION_RULES, type ProductionRules } from '#domain/mail/index.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { http, request } from '../../lib/http';
@@ -28,6 +30,8 @@ export type ReprintResult = z.infer<typeof reprintResult>;
 export type RegisteredRange = z.infer<typeof registeredRangeSchema>;
 export type RangeInput = z.input<typeof addRangeBody>;
 export type FloorSettings = FloorSettingsDto;
+export type ProductionRulesInput = z.infer<typeof productionRulesBody>;
+export type ProductionRulesVersion = z.infer<typeof productionRulesRecord>;
 
 export const intakeKey = ['production', 'intake'] as const;
 export const batchesKey = ['production', 'batches'] as const;
@@ -170,5 +174,30 @@ export function useWithdrawRange() {
   return useMutation({
     mutationFn: (id: string) => http.post<RegisteredRange>(`/api/v1/production/registered-ranges/${encodeURIComponent(id)}/withdraw`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: rangesKey }),
+  });
+}
+
+const rulesKey = ['production', 'rules'] as const;
+
+/** Every version of the production rules, newest first, each marked past, in force or scheduled. */
+export function useProductionRules() {
+  return useQuery({
+    queryKey: rulesKey,
+    queryFn: ({ signal }) => http.get<{ data: ProductionRulesVersion[] }>('/api/v1/production/rules', { signal }),
+    select: (answer) => answer.data,
+  });
+}
+
+/** The rules in force today (the ones the server plans a draft with); the defaults until read. */
+export function useRulesInForce(): ProductionRules {
+  const versions = useProductionRules();
+  return versions.data?.find((v) => v.status === 'in_force')?.rules ?? DEFAULT_PRODUCTION_RULES;
+}
+
+export function useCreateProductionRules() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ProductionRulesInput) => http.post<ProductionRulesVersion>('/api/v1/production/rules', body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: rulesKey }),
   });
 }

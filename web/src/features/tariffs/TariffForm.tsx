@@ -4,6 +4,7 @@ import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addDays } from '#domain/mail/index.js';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useRulesInForce } from '../production/api';
 import { fieldError } from '../../lib/error-message';
 import { formatDay } from '../../lib/format';
 import { ApiError } from '../../lib/http';
@@ -133,13 +134,14 @@ export function TariffForm({
   const formRef = useRef<HTMLFormElement>(null);
   const gridErrorsId = useId();
   const [today] = useState(parisToday);
-  const steps = useMemo(() => postageSteps(base), [base]);
+  const rules = useRulesInForce();
+  const steps = useMemo(() => postageSteps(rules, base), [rules, base]);
   const [draft, setDraft] = useState<Draft>(() => draftFrom(base, steps, addDays(today, 1), i18n.language));
   const [checked, setChecked] = useState(false);
   // The date last sent: a "date already taken" answer is about that date, not one typed since.
   const [sentDate, setSentDate] = useState<string | null>(null);
 
-  const fields = useMemo(() => readFields(draft, base, steps), [draft, base, steps]);
+  const fields = useMemo(() => readFields(draft, base, steps, rules), [draft, base, steps, rules]);
   const byKey = new Map(fields.map((field) => [field.key, field]));
   const dateIssue = dateProblem(draft.effectiveFrom, today, taken);
   const problem = localized(t, error);
@@ -238,7 +240,7 @@ export function TariffForm({
                   cell={(mailClass, step) => {
                     const key = postageKey(mailClass, step);
                     const invalid = messageOf(key) !== undefined;
-                    const required = requiredSteps(mailClass).includes(step);
+                    const required = requiredSteps(mailClass, rules).includes(step);
                     return (
                       <Table.Td>
                         <TextInput

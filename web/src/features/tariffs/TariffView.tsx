@@ -1,5 +1,6 @@
 import { Stack, Table, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useRulesInForce } from '../production/api';
 import type { Tariff } from './api';
 import { formatEuros, formatRate } from './money';
 import {
@@ -30,7 +31,8 @@ export function TariffView({ tariff }: { tariff: Tariff }) {
   const { t, i18n } = useTranslation();
   const euros = (cents: number) => formatEuros(cents, i18n.language);
   const rate = (basisPoints: number) => formatRate(basisPoints, i18n.language);
-  const steps = postageSteps(tariff);
+  const rules = useRulesInForce();
+  const steps = postageSteps(rules, tariff);
 
   return (
     <Stack gap="lg">

@@ -5,12 +5,11 @@ import {
   DEFAULT_TARIFF,
   ENVELOPE_TYPES,
   isCivilDate,
-  MAIL_CLASSES,
-  POSTAGE_STEPS_MG,
   REGISTERED_LEVELS,
   stepLabel,
   type LineKind,
   type MailClass,
+  type ProductionRules,
   type VatCategory,
 } from '#domain/mail/index.js';
 import type { TFunction } from 'i18next';
@@ -95,12 +94,10 @@ export const CLASS_LABEL = {
   registered: 'tariffs.classes.registered',
 } as const satisfies Record<MailClass, string>;
 
-/** The weight steps of the postal rules ('20g' … '2kg'). */
-export const STANDARD_STEPS: readonly string[] = POSTAGE_STEPS_MG.map(stepLabel);
-
-/** The steps a class must price (the server refuses a tariff without them): up to its weight limit. */
-export function requiredSteps(mailClass: MailClass): string[] {
-  return POSTAGE_STEPS_MG.filter((mg) => mg <= MAIL_CLASSES[mailClass].maxMg).map(stepLabel);
+/** The steps a class must price under the production rules (the server refuses a tariff
+ * without them): up to its weight limit. */
+export function requiredSteps(mailClass: MailClass, rules: ProductionRules): string[] {
+  return rules.postageStepsMg.filter((mg) => mg <= rules.classes[mailClass].maxMg).map(stepLabel);
 }
 
 function stepGrams(step: string): number {
@@ -108,9 +105,10 @@ function stepGrams(step: string): number {
   return match ? Number(match[1]) * (match[2] ? 1000 : 1) : Number.MAX_SAFE_INTEGER;
 }
 
-/** The columns of the postage grid: the standard steps and any other the tariffs price, lightest first. */
-export function postageSteps(...tariffs: Tariff[]): string[] {
-  const steps = new Set(STANDARD_STEPS);
+/** The columns of the postage grid: the steps of the production rules and any other the
+ * tariffs price, lightest first. */
+export function postageSteps(rules: ProductionRules, ...tariffs: Tariff[]): string[] {
+  const steps = new Set(rules.postageStepsMg.map(stepLabel));
   for (const tariff of tariffs) {
     for (const mailClass of MAIL_CLASS_ORDER) for (const step of Object.keys(tariff.lines.postage[mailClass])) steps.add(step);
   }
@@ -237,13 +235,13 @@ function readField(
 }
 
 /** Every field of the form, read back and checked. */
-export function readFields(draft: Draft, base: Tariff, steps: readonly string[]): Field[] {
+export function readFields(draft: Draft, base: Tariff, steps: readonly string[], rules: ProductionRules): Field[] {
   const fields: Field[] = [];
   for (const line of PRICE_LINES) {
     fields.push({ key: line.key, unit: 'cents', before: line.read(base.lines), label: line.label, ...readField(draft.values[line.key], 'cents', true) });
   }
   for (const mailClass of MAIL_CLASS_ORDER) {
-    const required = requiredSteps(mailClass);
+    const required = requiredSteps(mailClass, rules);
     for (const step of steps) {
       const key = postageKey(mailClass, step);
       fields.push({

@@ -1,8 +1,9 @@
-import { mailpieceSheets } from '#domain/mail/index.js';
+import { mailpieceSheets, type ProductionRules } from '#domain/mail/index.js';
 import { Alert, Checkbox, Grid, Group, Radio, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DocumentDto, OrderDto } from '../api';
 import { RETENTIONS, type OrderForm } from '../form';
+import { useRulesInForce } from '../../production/api';
 import { classDays, classLimit, envelopeCapacity, ENVELOPES } from '../labels';
 import { QuoteSummary } from '../QuoteTable';
 import { StepHeading } from './StepHeading';
@@ -19,7 +20,7 @@ const ENVELOPE_FOLD = {
  * its own sheets, duplex halving sheets, plus a carrier sheet when Pli prints the address.
  * Null when it depends on where a split falls.
  */
-export function sheetsPerLetter(form: OrderForm, documents: Map<string, DocumentDto>): number | null {
+export function sheetsPerLetter(form: OrderForm, documents: Map<string, DocumentDto>, rules: ProductionRules): number | null {
   const pages = [form.letter, ...form.attachments].map((id) => (id ? documents.get(id)?.pages : null));
   if (pages.some((p) => p === null || p === undefined)) return null;
   const [letterPages, ...attachmentPages] = pages as number[];
@@ -27,7 +28,7 @@ export function sheetsPerLetter(form: OrderForm, documents: Map<string, Document
   const split = form.addressSource === 'document' ? form.splitMode : 'none';
   if (split === 'address') return null;
   const mainPages = split === 'every' ? Math.min(letterPages, Math.max(1, form.splitPages)) : letterPages;
-  return mailpieceSheets({ documentPages: [mainPages, ...attachmentPages], sides: form.sides, carrierSheet: form.addressSource === 'recipients' });
+  return mailpieceSheets({ documentPages: [mainPages, ...attachmentPages], sides: form.sides, carrierSheet: form.addressSource === 'recipients' }, rules);
 }
 
 /** Step 2: printing, envelope, class (registered with its level and AR), archive. */
@@ -40,9 +41,10 @@ export function OptionsStep({
   updating,
 }: StepProps & { documents: Map<string, DocumentDto>; order: OrderDto | undefined; updating: boolean }) {
   const { t } = useTranslation();
-  const sheets = sheetsPerLetter(form, documents);
-  const fits = sheets === null || sheets <= envelopeCapacity(form.envelope);
-  const larger = sheets === null ? undefined : ENVELOPES.find((e) => sheets <= envelopeCapacity(e));
+  const rules = useRulesInForce();
+  const sheets = sheetsPerLetter(form, documents, rules);
+  const fits = sheets === null || sheets <= envelopeCapacity(form.envelope, rules);
+  const larger = sheets === null ? undefined : ENVELOPES.find((e) => sheets <= envelopeCapacity(e, rules));
 
   return (
     <Grid gap="lg" pt="md">
@@ -77,7 +79,7 @@ export function OptionsStep({
                     key={envelope}
                     value={envelope}
                     label={envelope}
-                    description={t('orders.options.envelope.capacity', { fold: t(ENVELOPE_FOLD[envelope]), count: envelopeCapacity(envelope) })}
+                    description={t('orders.options.envelope.capacity', { fold: t(ENVELOPE_FOLD[envelope]), count: envelopeCapacity(envelope, rules) })}
                   />
                 ))}
               </Stack>
@@ -85,8 +87,8 @@ export function OptionsStep({
             {!fits && sheets !== null && (
               <Alert color="orange" variant="light" role="status">
                 {larger
-                  ? t('orders.options.envelope.tooMany', { sheets, envelope: form.envelope, max: envelopeCapacity(form.envelope), larger })
-                  : t('orders.options.envelope.tooManyForAll', { sheets, max: envelopeCapacity('C4') })}
+                  ? t('orders.options.envelope.tooMany', { sheets, envelope: form.envelope, max: envelopeCapacity(form.envelope, rules), larger })
+                  : t('orders.options.envelope.tooManyForAll', { sheets, max: envelopeCapacity('C4', rules) })}
               </Alert>
             )}
           </Stack>
@@ -101,17 +103,17 @@ export function OptionsStep({
                 <Radio
                   value="priority"
                   label={t('orders.options.class.priority')}
-                  description={t('orders.options.class.hint', { days: classDays('priority'), limit: classLimit('priority') })}
+                  description={t('orders.options.class.hint', { days: classDays('priority', rules), limit: classLimit('priority', rules) })}
                 />
                 <Radio
                   value="non_priority"
                   label={t('orders.options.class.non_priority')}
-                  description={t('orders.options.class.hint', { days: classDays('non_priority'), limit: classLimit('non_priority') })}
+                  description={t('orders.options.class.hint', { days: classDays('non_priority', rules), limit: classLimit('non_priority', rules) })}
                 />
                 <Radio
                   value="registered"
                   label={t('orders.options.class.registered')}
-                  description={t('orders.options.class.registeredHint', { days: classDays('registered'), limit: classLimit('registered') })}
+                  description={t('orders.options.class.registeredHint', { days: classDays('registered', rules), limit: classLimit('registered', rules) })}
                 />
               </Stack>
             </Radio.Group>
