@@ -130,8 +130,11 @@ test('a client administrator manages their account, their people and two-step ve
     await step('they turn two-step verification off with their password', async () => {
       await page.goto(url('/profile'));
       await page.getByRole('button', { name: 'Désactiver', exact: true }).click();
-      await field(page, 'Mot de passe actuel').last().fill(PASSWORD);
-      await page.getByRole('dialog').getByRole('button', { name: 'Désactiver' }).click();
+      // The dialog's own field: the page's password section has one of the same name, which a
+      // search made while the dialog is still opening would find instead.
+      const dialog = page.getByRole('dialog', { name: 'Désactiver la vérification en deux étapes' });
+      await dialog.getByLabel(/^Mot de passe actuel(\s*\*)?$/).fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Désactiver' }).click();
       await see(page.getByText('Désactivée', { exact: true }));
     });
 
