@@ -106,6 +106,10 @@ async function startServer(dataDir: string): Promise<RunningServer> {
     PORT: String(port),
     PLI_DATA_DIR: dataDir,
     PLI_DEMO_PASSWORD: 'demo-password-123',
+    // Every journey's people sign in from this one address, a dozen journeys in a couple of
+    // minutes: the per-address guard against password guessing would stop the suite, not a
+    // guesser (its own test is sessions.test.ts; the account lockout still applies).
+    PLI_SIGN_IN_LIMIT_PER_MINUTE: '120',
     NODE_ENV: 'test',
   };
   // The embedded PGlite unless a PostgreSQL is named for e2e on purpose: a DATABASE_URL

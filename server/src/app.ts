@@ -139,7 +139,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(accountsRoutes(container));
-  await app.register(sessionRoutes({ ...container, secureCookies: config.publicUrl.startsWith('https:') }));
+  await app.register(sessionRoutes({ ...container, secureCookies: config.publicUrl.startsWith('https:'), signInLimitPerMinute: config.signInLimitPerMinute }));
   await app.register(organisationRoutes(container));
   await app.register(outboxRoutes(container));
   await app.register(documentRoutes(container.documents));

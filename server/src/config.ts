@@ -42,6 +42,7 @@ const envSchema = z.object({
   PLI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   PLI_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   PLI_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  PLI_SIGN_IN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   PLI_TRUST_PROXY: booleanish.default(false),
   PLI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PLI_WEBHOOKS_ALLOW_PRIVATE: booleanish.default(false),
@@ -82,6 +83,8 @@ export interface Config {
   /** Largest uploaded document. */
   readonly maxUploadBytes: number;
   readonly rateLimitPerMinute: number;
+  /** Sign-in steps, activations and resets a minute per address, on top of the account lockout. */
+  readonly signInLimitPerMinute: number;
   readonly trustProxy: boolean;
   /** When set, /metrics asks for it as a bearer token. */
   readonly metricsToken: string | undefined;
@@ -156,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.PLI_BODY_LIMIT_BYTES,
     maxUploadBytes: e.PLI_MAX_UPLOAD_BYTES,
     rateLimitPerMinute: e.PLI_RATE_LIMIT_PER_MINUTE,
+    signInLimitPerMinute: e.PLI_SIGN_IN_LIMIT_PER_MINUTE,
     trustProxy: e.PLI_TRUST_PROXY,
     metricsToken: e.PLI_METRICS_TOKEN,
     webhooksAllowPrivate: e.PLI_WEBHOOKS_ALLOW_PRIVATE,

@@ -46,13 +46,13 @@ export function contextOf(request: FastifyRequest): RequestContext {
 }
 
 /** Sign-in, second factor, sign-out, activation, password reset, profile. */
-export function sessionRoutes(deps: SessionDeps & TokenDeps & { secureCookies: boolean }): FastifyPluginAsyncZod {
+export function sessionRoutes(deps: SessionDeps & TokenDeps & { secureCookies: boolean; signInLimitPerMinute: number }): FastifyPluginAsyncZod {
   const setCookie = (reply: FastifyReply, opened: OpenedSession) =>
     reply.setCookie(SESSION_COOKIE, opened.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, expires: new Date(opened.expiresAt.getTime() + 7 * 24 * 3600_000) });
   const clearCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: '/' });
   const tags = ['sessions'];
   // Guessing passwords or flooding reset e-mails is slowed per address, on top of the account lockout.
-  const strict = { rateLimit: { max: 10, timeWindow: 60_000 } };
+  const strict = { rateLimit: { max: deps.signInLimitPerMinute, timeWindow: 60_000 } };
 
   return async (app) => {
     app.post(
