@@ -184,6 +184,14 @@ export function freePort(): Promise<number> {
 
 export const PAPER_OPTIONS = { color: 'bw', sides: 'duplex', envelope: 'C5/6', background: null, mail_class: 'priority', archive: { type: 'none' } } as const;
 
+/** A fixture letter uploaded through the API as `key`'s person; its document id. */
+export async function uploadLetter(t: TestApp, key: string, file = 'lettre-1-page.pdf'): Promise<string> {
+  const mp = multipartFile('file', file, fs.readFileSync(path.join(FIXTURES, 'letters', file)), 'application/pdf');
+  const doc = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { authorization: `Bearer ${key}`, ...mp.headers } });
+  if (doc.statusCode !== 201) throw new Error(`upload of ${file}: ${doc.statusCode} ${doc.body}`);
+  return doc.json().id as string;
+}
+
 /**
  * A paper order as a client sends it through the API: a fixture letter uploaded, the order
  * created (its address read from the document) and submitted. Returns the order id.
@@ -191,14 +199,12 @@ export const PAPER_OPTIONS = { color: 'bw', sides: 'duplex', envelope: 'C5/6', b
 export async function submitLetterOrder(t: TestApp, key: string, opts: { file?: string; name?: string; options?: Record<string, unknown>; extra?: Record<string, unknown> } = {}): Promise<string> {
   const auth = { authorization: `Bearer ${key}` };
   const file = opts.file ?? 'lettre-1-page.pdf';
-  const mp = multipartFile('file', file, fs.readFileSync(path.join(FIXTURES, 'letters', file)), 'application/pdf');
-  const doc = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth, ...mp.headers } });
-  if (doc.statusCode !== 201) throw new Error(`upload: ${doc.body}`);
+  const documentId = await uploadLetter(t, key, file);
   const order = await t.app.inject({
     method: 'POST',
     url: '/api/v1/orders',
     headers: auth,
-    payload: { kind: 'paper', name: opts.name ?? `Courrier ${file}`, address_source: 'document', documents: [doc.json().id], options: opts.options ?? PAPER_OPTIONS, ...opts.extra },
+    payload: { kind: 'paper', name: opts.name ?? `Courrier ${file}`, address_source: 'document', documents: [documentId], options: opts.options ?? PAPER_OPTIONS, ...opts.extra },
   });
   if (order.statusCode !== 201) throw new Error(`order: ${order.body}`);
   const submitted = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.json().id}/submit`, headers: auth });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inScope, systemScope } from '../src/platform/db/scope.js';
 import type { Clock } from '../src/platform/clock/clock.js';
-import { apiKeyFor, backends, createTestApp, FIXTURES, freePort, multipartFile, PAPER_OPTIONS, tempDir, until, type TestApp } from './helpers.js';
+import { apiKeyFor, backends, createTestApp, freePort, PAPER_OPTIONS, tempDir, until, uploadLetter, type TestApp } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -12,13 +12,6 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 function shiftedClock(): Clock & { shift(ms: number): void } {
   let offset = 0;
   return { now: () => new Date(Date.now() + offset), shift: (ms) => (offset += ms) };
-}
-
-async function uploadLetter(t: TestApp, key: string): Promise<string> {
-  const mp = multipartFile('file', 'lettre-1-page.pdf', fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-1-page.pdf')), 'application/pdf');
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { authorization: `Bearer ${key}`, ...mp.headers } });
-  expect(r.statusCode).toBe(201);
-  return r.json().id;
 }
 
 const ordersNamed = (t: TestApp, name: string) =>

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFor, backends, createTestApp, FIXTURES, multipartFile, PAPER_OPTIONS, type TestApp } from '../../../test/helpers.js';
+import { apiKeyFor, backends, createTestApp, PAPER_OPTIONS, uploadLetter, type TestApp } from '../../../test/helpers.js';
 import { fixedClock } from '../../platform/clock/clock.js';
 
 /**
@@ -22,8 +20,7 @@ describe.each(backends())('the delivery estimate follows the floor’s cut-offs 
     t = await createTestApp(kind, { overrides: { clock } });
     user = await apiKeyFor(t, 'user@mairie-demo.test');
     providerAdmin = await apiKeyFor(t, 'admin@pli.test');
-    const mp = multipartFile('file', 'lettre-1-page.pdf', fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-1-page.pdf')), 'application/pdf');
-    documentId = (await t.app.inject({ method: 'POST', url: '/api/v1/documents', payload: mp.payload, headers: { ...auth(user), ...mp.headers } })).json().id;
+    documentId = await uploadLetter(t, user);
   });
   afterAll(() => t.close());
 

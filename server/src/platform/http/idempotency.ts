@@ -52,8 +52,11 @@ function requestHash(request: FastifyRequest): string {
 const inProgress = (): AppError =>
   new AppError('idempotency_in_progress', 'http.idempotency_in_progress');
 
+/** The caller's row for this key (its primary key), for every statement about it. */
+const ownKey = (principal: Principal, key: string) => ({ organisation_id: principal.organisationId, principal_id: principal.userId, key });
+
 function keyRow(tx: Tx, principal: Principal, key: string) {
-  return tx.updateTable('idempotency_keys').where('organisation_id', '=', principal.organisationId).where('principal_id', '=', principal.userId).where('key', '=', key);
+  return tx.updateTable('idempotency_keys').where((eb) => eb.and(ownKey(principal, key)));
 }
 
 /** The text a route's serializer makes of `body` for the reply's status, as it will be sent. */
@@ -92,7 +95,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>
     const replay = await inScope(deps.db, scopeOf(principal), async (tx) => {
       const claimed = await tx
         .insertInto('idempotency_keys')
-        .values({ organisation_id: principal.organisationId, principal_id: principal.userId, key, request_hash: hash, claim_token: token, created_at: now })
+        .values({ ...ownKey(principal, key), request_hash: hash, claim_token: token, created_at: now })
         .onConflict((oc) => oc.columns(['organisation_id', 'principal_id', 'key']).doNothing())
         .returning('key')
         .executeTakeFirst();
@@ -100,9 +103,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>
       const existing = await tx
         .selectFrom('idempotency_keys')
         .select(['request_hash', 'status_code', 'response_body', 'claim_token', 'created_at'])
-        .where('organisation_id', '=', principal.organisationId)
-        .where('principal_id', '=', principal.userId)
-        .where('key', '=', key)
+        .where((eb) => eb.and(ownKey(principal, key)))
         .executeTakeFirstOrThrow();
       const age = now.getTime() - new Date(existing.created_at).getTime();
       if (age < KEEP_MS) {
@@ -138,7 +139,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>
       const mine = keyRow(tx, principal, claim.key).where('claim_token', '=', claim.token);
       if (reply.statusCode >= 500) {
         // Nothing was created: free the key so the client's retry runs for real.
-        await tx.deleteFrom('idempotency_keys').where('organisation_id', '=', principal.organisationId).where('principal_id', '=', principal.userId).where('key', '=', claim.key).where('claim_token', '=', claim.token).execute();
+        await tx.deleteFrom('idempotency_keys').where((eb) => eb.and({ ...ownKey(principal, claim.key), claim_token: claim.token })).execute();
         return;
       }
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
