@@ -6,7 +6,6 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { createJobQueue } from '../src/platform/jobs/job-queue.js';
 import { migrations } from '../src/migrations/index.js';
 import { missingTools, OUTSIDE_TOOLS } from './outside-tools.js';
 
@@ -26,18 +25,13 @@ declare module 'vitest' {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function templateHash(): string {
-  const bossVersion = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/pg-boss/package.json'), 'utf8')) as { version: string }).version;
-  return createHash('sha256').update(JSON.stringify(migrations)).update(bossVersion).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 16);
 }
 
 async function prepare(databaseUrl: string | undefined, pgliteDir: string): Promise<void> {
   const database = await openDatabase({ databaseUrl, pgliteDir });
   try {
     await migrate(database.db);
-    // Install pg-boss's schema too, so tests that start a queue do not pay for it.
-    const queue = createJobQueue(database);
-    await queue.start({ work: false });
-    await queue.stop();
   } finally {
     await database.close();
   }

@@ -11,6 +11,7 @@ import * as m0010 from './0010-client-deposit-slips.js';
 import * as m0011 from './0011-floor-cutoffs-read.js';
 import * as m0012 from './0012-api-key-lookup.js';
 import * as m0013 from './0013-production-rules.js';
+import * as m0014 from './0014-jobs.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -27,4 +28,5 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0011-floor-cutoffs-read', statements: m0011.statements },
   { id: '0012-api-key-lookup', statements: m0012.statements },
   { id: '0013-production-rules', statements: m0013.statements },
+  { id: '0014-jobs', statements: m0014.statements },
 ];

@@ -14,17 +14,9 @@ pg.types.setTypeParser(1082, (v) => v);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** What the job queue needs to run its own statements on this database. */
-export interface RawExecutor {
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
-}
-
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<DB>;
-  /** For pg-boss: on PGlite every statement waits its turn behind open transactions. */
-  readonly raw: RawExecutor | undefined;
-  readonly connectionString: string | undefined;
   /**
    * One statement outside any transaction, prepared once per connection under `name`: for the
    * statement every request runs (the API-key lookup), which then costs one round trip and no
@@ -56,8 +48,6 @@ function openPostgres(connectionString: string, max: number): Database {
   return {
     kind: 'postgres',
     db,
-    raw: undefined,
-    connectionString,
     preparedQuery: async (name, text, values) => (await pool.query({ name, text, values })).rows,
     close: () => db.destroy(),
   };
@@ -68,26 +58,12 @@ async function openPglite(dir: string): Promise<Database> {
   const pglite = await PGlite.create(dir);
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   // PGlite has ONE session. Anything that used it directly while a Kysely transaction is open
-  // would run inside that transaction (and vanish with its rollback). So pg-boss's statements
-  // also take the dialect's connection, i.e. wait for open transactions to finish.
-  const raw: RawExecutor = {
-    executeSql: (text, values) =>
-      db.connection().execute(async () => {
-        if (values && values.length > 0) {
-          const r = await pglite.query(text, values);
-          return { rows: r.rows as any[] };
-        }
-        // Parameterless text may hold several statements (pg-boss's migrations): exec() runs them.
-        const results = await pglite.exec(text);
-        return { rows: results.flatMap((r) => r.rows as any[]) };
-      }),
-  };
+  // would run inside that transaction (and vanish with its rollback): every statement takes the
+  // dialect's connection, i.e. waits for open transactions to finish.
   return {
     kind: 'pglite',
     db,
-    raw,
-    connectionString: undefined,
-    // One session: the statement waits its turn behind open transactions, like pg-boss's.
+    // One session: the statement waits its turn behind open transactions.
     preparedQuery: (_name, text, values) => db.connection().execute(async () => (await pglite.query(text, values)).rows as never),
     close: async () => {
       await db.destroy(); // the dialect closes PGlite too

@@ -36,14 +36,3 @@ export function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise
     return result;
   });
 }
-
-/** Leaves the app role for one privileged step of platform plumbing (enqueueing a job), then
- * returns to it. Module code never calls this. */
-export async function asOwner<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
-  await sql`SELECT set_config('role', 'none', true)`.execute(tx);
-  // No finally: after a failure the transaction is rolled back anyway, and a statement there
-  // would only hide the original error behind "current transaction is aborted".
-  const result = await fn();
-  await sql`SELECT set_config('role', 'pli_app', true)`.execute(tx);
-  return result;
-}
