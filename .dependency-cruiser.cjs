@@ -21,6 +21,13 @@ module.exports = {
       to: { path: ['^server/', '^web/'] },
     },
     {
+      name: 'pdfjs-through-its-module',
+      comment: 'pdf.js replaces built-ins as it loads: only pdfjs-module.ts loads it, and puts them back',
+      severity: 'error',
+      from: { pathNot: '^server/src/platform/pdf/pdfjs-module\\.ts$' },
+      to: { path: 'pdfjs-dist' },
+    },
+    {
       name: 'platform-not-modules',
       comment: 'platform/ is plumbing: it never imports a business module',
       severity: 'error',
@@ -56,7 +63,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['node_modules', 'web/dist', '^dist', '\\.tmp'] },
+    exclude: { path: ['web/dist', '^dist', '\\.tmp'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

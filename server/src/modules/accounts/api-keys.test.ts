@@ -71,6 +71,20 @@ describe.each(backends())('API keys on %s', (kind) => {
     expect(me.statusCode).toBe(401);
   });
 
+  it('requests arriving together, with different keys, a wrong secret and a revoked key, each get their own answer', async () => {
+    const revoked = (await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: as(userKey), payload: { name: 'gone' } })).json();
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${revoked.id}`, headers: as(userKey) });
+    const wrongSecret = `${userKey.slice(0, -4)}AAAA`;
+    const callers = [userKey, adminKey, revoked.key as string, wrongSecret];
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => callers[i % callers.length]!).map(async (key) => {
+        const r = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: as(key) });
+        return r.statusCode === 200 ? r.json().email : r.statusCode;
+      }),
+    );
+    expect(answers).toEqual(Array.from({ length: 5 }, () => ['user@mairie-demo.test', 'admin@mairie-demo.test', 401, 401]).flat());
+  });
+
   it('someone else’s key is "not found", and stays valid', async () => {
     const created = (await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: as(adminKey), payload: { name: 'admin' } })).json();
     const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${created.id}`, headers: as(userKey) });

@@ -1,4 +1,4 @@
-import { OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { OPS, type PDFDocumentProxy } from './pdfjs-module.js';
 import { MM, type TextItemMm, type ZoneMm } from './pdfjs.js';
 
 /**
