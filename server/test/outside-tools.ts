@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * The programs some tests lean on besides Node: the outside judges of what Pli produces (qpdf,
- * poppler's pdftotext/pdftoppm, dmtxread) and LibreOffice. CI installs every one of them and a
+ * poppler's pdftotext/pdftoppm, dmtxread, openssl) and LibreOffice. CI installs every one of them and a
  * missing one fails the run there (global-setup); on a bare machine the checks that need one are
  * skipped, and global-setup says so in one line.
  */
@@ -12,6 +12,8 @@ export const OUTSIDE_TOOLS = {
   pdftoppm: { probe: ['pdftoppm', '-v'], install: 'poppler-utils' },
   dmtxread: { probe: ['dmtxread', '--version'], install: 'dmtx-utils' },
   soffice: { probe: [process.env.PLI_SOFFICE ?? 'soffice', '--version'], install: 'libreoffice-writer-nogui' },
+  // The judge of time-stamps and certificates (openssl ts -verify, openssl verify).
+  openssl: { probe: ['openssl', 'version'], install: 'openssl' },
 } as const;
 
 export type OutsideTool = keyof typeof OUTSIDE_TOOLS;
