@@ -53,6 +53,11 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
     .optional(),
+  // Trust services (ADR 0016): where the seal and time-stamping keys live, an outside RFC 3161
+  // authority (production: a qualified one), how often the journal is checkpointed.
+  PLI_KEYS_DIR: z.string().min(1).optional(),
+  PLI_TSA_URL: url(['http:', 'https:']).optional(),
+  PLI_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -96,6 +101,10 @@ export interface Config {
   readonly floorSimulator: { stepSeconds: number } | null;
   /** Encrypts secrets at rest; else a key file in the data directory. */
   readonly secretKey: string | undefined;
+  readonly keysDir: string;
+  readonly tsaUrl: string | undefined;
+  /** 0: no periodic checkpoints (tests write them when they want). */
+  readonly checkpointMinutes: number;
   readonly logLevel: string;
 }
 
@@ -166,6 +175,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     batchingIntervalSeconds: e.PLI_BATCHING_INTERVAL_SECONDS,
     floorSimulator: e.PLI_FLOOR_SIMULATOR ? Object.freeze({ stepSeconds: e.PLI_FLOOR_SIMULATOR_STEP_SECONDS }) : null,
     secretKey: e.PLI_SECRET_KEY,
+    // Beside the secret-box key (PLI_DATA_DIR/keys), in a directory of their own.
+    keysDir: path.resolve(e.PLI_KEYS_DIR ?? path.join(e.PLI_DATA_DIR, 'keys', 'trust')),
+    tsaUrl: e.PLI_TSA_URL,
+    checkpointMinutes: e.PLI_CHECKPOINT_MINUTES,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -23,6 +23,9 @@ import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking
 import type { OrderDeps } from './modules/orders/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
+import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
+import { builtInTimeStamper, createTimeStampAuthority, remoteTimeStamper, type TimeStamper } from './platform/trust/time-stamping.js';
+import { loadOrCreateTrustKeys, type TrustKeys } from './platform/trust/trust-keys.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
 export interface Container {
@@ -39,6 +42,8 @@ export interface Container {
   readonly orders: OrderDeps;
   readonly production: ProductionDeps;
   readonly webhooks: WebhookDeps;
+  /** Seal and time-stamping keys, the time-stamper, the journal's checkpoints (ADR 0016). */
+  readonly trust: { readonly keys: TrustKeys; readonly timeStamper: TimeStamper; readonly checkpoints: CheckpointDeps };
   /** Where people reach Pli: links in e-mails. */
   readonly publicUrl: string;
   readonly logger: Logger;
@@ -89,6 +94,11 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     await mail.deliver(message_id);
   });
   // Where the workers run: stored objects no row references are deleted, hourly (ADR 0007).
+  const trustKeys = await loadOrCreateTrustKeys(config.keysDir, clock);
+  if (trustKeys.created) logger.info({ dir: config.keysDir }, 'trust keys created (seal, time-stamping, their root)');
+  const timeStamper = config.tsaUrl ? remoteTimeStamper(config.tsaUrl) : builtInTimeStamper(createTimeStampAuthority(trustKeys.timeStamping, clock));
+  const checkpoints: CheckpointDeps = { db: database.db, clock, seal: trustKeys.seal, timeStamper };
+  if (config.checkpointMinutes > 0) queue.every('trust.checkpoint', config.checkpointMinutes * 60_000, async () => void (await writeCheckpoint(checkpoints)));
   queue.every('storage.sweep', 60 * 60 * 1000, async () => void (await sweepObjects({ db: database.db, storage, clock })));
   const documents: DocumentDeps = {
     db: database.db,
@@ -127,6 +137,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     db: db.db,
     queue,
     storage,
+    trust: { keys: trustKeys, timeStamper, checkpoints },
     mail,
     clock,
     ids,

@@ -14,6 +14,7 @@ import * as m0013 from './0013-production-rules.js';
 import * as m0014 from './0014-jobs.js';
 import * as m0015 from './0015-api-key-lookup-batched.js';
 import * as m0016 from './0016-trust-journal.js';
+import * as m0017 from './0017-trust-checkpoints.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -33,4 +34,5 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0014-jobs', statements: m0014.statements },
   { id: '0015-api-key-lookup-batched', statements: m0015.statements },
   { id: '0016-trust-journal', statements: m0016.statements },
+  { id: '0017-trust-checkpoints', statements: m0017.statements },
 ];

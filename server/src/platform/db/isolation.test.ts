@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestDatabase, type TestDatabase } from '../../../test/helpers.js';
 import { createIdGenerator } from '../ids/ids.js';
+import { appendToJournal } from '../trust/journal.js';
 import { inScope, systemScope, type Tx } from './scope.js';
 
 /**
@@ -44,11 +45,12 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
     const hook = ids.next('whk');
     await tx.insertInto('webhooks').values({ id: hook, organisation_id: org, url: 'https://example.test/h', events: ['*'], secret_sealed: 'x', status: 'active', created_at: now }).execute();
     await tx.insertInto('webhook_deliveries').values({ id: ids.next('dlv'), organisation_id: org, webhook_id: hook, event_id: evt, event_type: 'order.submitted', payload: '{}', status: 'pending', next_attempt_at: now, created_at: now }).execute();
+    await appendToJournal(tx, { now: () => now }, { kind: 'test.event', organisationId: org, subject: null, data: {} });
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;

@@ -102,3 +102,53 @@ function refusal(failure: keyof typeof FAILURE, text: string): Uint8Array {
   });
   return new Uint8Array(new pkijs.TimeStampResp({ status }).toSchema().toBER(false));
 }
+
+/** What the trust services need from an authority: a token (DER ContentInfo) for a SHA-256 digest. */
+export interface TimeStamper {
+  stamp(sha256Digest: Uint8Array): Promise<Uint8Array>;
+}
+
+/** A TimeStampReq for a SHA-256 digest, asking for the certificate, with a random nonce. */
+export function timeStampRequest(sha256Digest: Uint8Array): Uint8Array {
+  const request = new pkijs.TimeStampReq({
+    version: 1,
+    messageImprint: new pkijs.MessageImprint({
+      hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
+      hashedMessage: new asn1js.OctetString({ valueHex: sha256Digest }),
+    }),
+    nonce: randomSerial(),
+    certReq: true,
+  });
+  return new Uint8Array(request.toSchema().toBER(false));
+}
+
+/** The token of a granted response; a refusal becomes an error saying the authority's reason. */
+export function tokenOf(responseDer: Uint8Array): Uint8Array {
+  const response = pkijs.TimeStampResp.fromBER(new Uint8Array(responseDer));
+  const status = response.status.status;
+  if ((status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) || !response.timeStampToken) {
+    const why = response.status.statusStrings?.map((s) => s.valueBlock.value).join('; ') || `status ${status}`;
+    throw new Error(`the time-stamping authority refused: ${why}`);
+  }
+  return new Uint8Array(response.timeStampToken.toSchema().toBER(false));
+}
+
+export function builtInTimeStamper(authority: TimeStampAuthority): TimeStamper {
+  return { stamp: async (digest) => tokenOf(await authority.respond(timeStampRequest(digest))) };
+}
+
+/** An outside authority over HTTP (RFC 3161 §3.4): production points PLI_TSA_URL at a qualified one. */
+export function remoteTimeStamper(url: string, timeoutMs = 10_000): TimeStamper {
+  return {
+    async stamp(digest) {
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
+        body: Buffer.from(timeStampRequest(digest)),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!r.ok) throw new Error(`the time-stamping authority at ${url} answered ${r.status}`);
+      return tokenOf(new Uint8Array(await r.arrayBuffer()));
+    },
+  };
+}
