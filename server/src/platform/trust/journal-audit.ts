@@ -1,0 +1,155 @@
+import { createHash, verify as verifySignature, X509Certificate, type KeyObject } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import * as pkijs from 'pkijs';
+import { appendedNodes, rangeHash, type Digest, type NodeRef } from '#domain/trust/merkle.js';
+import type { DB } from '../db/schema.js';
+import { inScope, systemScope, type Tx } from '../db/scope.js';
+import { checkpointStatement } from './checkpoints.js';
+import { journalHasher, leafHashOf } from './journal.js';
+import { OID } from './pki.js';
+
+/**
+ * The journal's integrity audit: everything recomputed from what is stored, trusting nothing the
+ * database says about itself but the signed, time-stamped checkpoints — and those only once their
+ * signature and token verify. It says precisely what is wrong: which entry changed, went missing,
+ * moved or swapped places, which checkpoint was replaced or no longer matches its entries.
+ */
+export type JournalFinding =
+  | { readonly kind: 'entry_changed'; readonly seq: number; readonly detail: string }
+  | { readonly kind: 'entry_missing'; readonly seq: number }
+  | { readonly kind: 'entry_moved'; readonly seq: number; readonly says: number }
+  | { readonly kind: 'entries_swapped'; readonly seqs: readonly [number, number] }
+  | { readonly kind: 'checkpoint_forged'; readonly treeSize: number; readonly detail: string }
+  | { readonly kind: 'checkpoint_mismatch'; readonly treeSize: number; readonly detail: string };
+
+export interface JournalAudit {
+  readonly entries: number;
+  readonly checkpoints: number;
+  /** The largest checkpointed size whose entries all verify (0: none). */
+  readonly verifiedUpTo: number;
+  readonly findings: readonly JournalFinding[];
+  readonly ok: boolean;
+}
+
+export interface AuditKeys {
+  /** The seal certificate (PEM) whose key signs checkpoints. */
+  readonly sealCertificatePem: string;
+  /** The root the time-stamping certificate chains to. */
+  readonly rootCertificate: pkijs.Certificate;
+}
+
+export async function auditJournal(db: Kysely<DB>, keys: AuditKeys): Promise<JournalAudit> {
+  // The system scope: every organisation's entries (row-level security binds the owner too).
+  return inScope(db, systemScope, (tx) => audit(tx, keys));
+}
+
+async function audit(db: Tx, keys: AuditKeys): Promise<JournalAudit> {
+  const findings: JournalFinding[] = [];
+  const rows = (await sql<{ seq: number; entry: string }>`SELECT seq, entry FROM trust_journal ORDER BY seq`.execute(db)).rows.map((r) => ({ seq: Number(r.seq), entry: r.entry }));
+  const stored = new Map(
+    (await sql<{ index: number; hash: Uint8Array }>`SELECT index, hash FROM trust_journal_nodes WHERE level = 0`.execute(db)).rows.map((r) => [Number(r.index), new Uint8Array(r.hash)]),
+  );
+  const head = Number((await sql<{ size: number }>`SELECT size FROM trust_journal_head`.execute(db)).rows[0]!.size);
+  const size = Math.max(head, rows.length > 0 ? rows[rows.length - 1]!.seq + 1 : 0);
+
+  // Each position: present? in its place? still the bytes that were hashed?
+  const bySeq = new Map(rows.map((r) => [r.seq, r.entry]));
+  const says = new Map<number, number>();
+  for (let seq = 0; seq < size; seq += 1) {
+    const entry = bySeq.get(seq);
+    if (entry === undefined) {
+      findings.push({ kind: 'entry_missing', seq });
+      continue;
+    }
+    const claimed = claimedSeq(entry);
+    if (claimed !== seq) says.set(seq, claimed);
+    const recorded = stored.get(seq);
+    if (recorded && !equal(recorded, leafHashOf(entry))) findings.push({ kind: 'entry_changed', seq, detail: 'its text no longer has the hash recorded when it was journaled' });
+  }
+  for (const [seq, other] of says) {
+    if (other >= 0 && says.get(other) === seq) {
+      if (seq < other) findings.push({ kind: 'entries_swapped', seqs: [seq, other] });
+    } else {
+      findings.push({ kind: 'entry_moved', seq, says: other });
+    }
+  }
+
+  // The tree the entries make, as they are now (a missing entry leaves the tree unmakeable past it).
+  const nodes = new Map<string, Digest>();
+  const key = (r: NodeRef) => `${r.level}/${r.index}`;
+  const lookup = (r: NodeRef) => nodes.get(key(r))!;
+  let built = 0;
+  for (; built < size && bySeq.has(built); built += 1) {
+    for (const n of appendedNodes(built, leafHashOf(bySeq.get(built)!), lookup, journalHasher)) nodes.set(key(n), n.hash);
+  }
+
+  const checkpoints = (
+    await sql<{ tree_size: number; root_hash: Uint8Array; signed_at: Date; statement: string; signature: Uint8Array; timestamp_token: Uint8Array }>`
+      SELECT tree_size, root_hash, signed_at, statement, signature, timestamp_token FROM trust_checkpoints ORDER BY tree_size`.execute(db)
+  ).rows;
+  const sealKey = new X509Certificate(keys.sealCertificatePem).publicKey;
+  let verifiedUpTo = 0;
+  let lastGood = 0;
+  for (const cp of checkpoints) {
+    const treeSize = Number(cp.tree_size);
+    const forged = await checkpointForgery(cp, treeSize, sealKey, keys.rootCertificate);
+    if (forged) {
+      findings.push({ kind: 'checkpoint_forged', treeSize, detail: forged });
+      continue;
+    }
+    if (treeSize > built) {
+      findings.push({ kind: 'checkpoint_mismatch', treeSize, detail: `the entries it covers are not all there (the first gap is at ${built})` });
+      continue;
+    }
+    if (!equal(rangeHash([0, treeSize], lookup, journalHasher), new Uint8Array(cp.root_hash))) {
+      const changed = findings.filter((f) => (f.kind === 'entry_changed' || f.kind === 'entry_moved') && f.seq < treeSize && f.seq >= lastGood).map((f) => (f as { seq: number }).seq);
+      findings.push({
+        kind: 'checkpoint_mismatch',
+        treeSize,
+        detail: changed.length > 0 ? `entries ${changed.join(', ')} differ from what it vouched for` : `an entry between ${lastGood} and ${treeSize - 1} differs from what it vouched for`,
+      });
+      continue;
+    }
+    lastGood = treeSize;
+    if (!findings.some((f) => 'seq' in f && f.seq < treeSize)) verifiedUpTo = treeSize;
+  }
+  return { entries: rows.length, checkpoints: checkpoints.length, verifiedUpTo, findings, ok: findings.length === 0 };
+}
+
+/** Why a checkpoint cannot be the one Pli wrote, or null when its signature and token hold. */
+async function checkpointForgery(
+  cp: { root_hash: Uint8Array; signed_at: Date; statement: string; signature: Uint8Array; timestamp_token: Uint8Array },
+  treeSize: number,
+  sealKey: KeyObject,
+  root: pkijs.Certificate,
+): Promise<string | null> {
+  if (cp.statement !== checkpointStatement(treeSize, new Uint8Array(cp.root_hash), new Date(cp.signed_at))) return 'its row does not say what its signed statement says';
+  if (!verifySignature('sha256', Buffer.from(cp.statement), { key: sealKey, dsaEncoding: 'ieee-p1363' }, cp.signature)) return 'its signature is not the seal key’s';
+  try {
+    const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(cp.timestamp_token)).content });
+    const tst = pkijs.TSTInfo.fromBER(signed.encapContentInfo.eContent!.getValue());
+    const imprint = new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView);
+    if (tst.messageImprint.hashAlgorithm.algorithmId !== OID.sha256 || !equal(imprint, new Uint8Array(createHash('sha256').update(cp.statement).digest()))) {
+      return 'its time-stamp is for another statement';
+    }
+    // For a time-stamp token pkijs also checks the imprint against the data it is given.
+    const ok = await signed.verify({ signer: 0, trustedCerts: [root], checkChain: true, data: new TextEncoder().encode(cp.statement).buffer as ArrayBuffer });
+    if (!ok) return 'its time-stamp does not verify';
+  } catch (err) {
+    return `its time-stamp does not verify (${(err as Error).message ?? err})`;
+  }
+  return null;
+}
+
+function claimedSeq(entry: string): number {
+  try {
+    const seq = (JSON.parse(entry) as { seq?: unknown }).seq;
+    return typeof seq === 'number' ? seq : -1;
+  } catch {
+    return -1;
+  }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
