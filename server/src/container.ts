@@ -24,6 +24,7 @@ import type { OrderDeps } from './modules/orders/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
 import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
+import { auditAndJournal } from './platform/trust/journal-audit.js';
 import { builtInTimeStamper, createTimeStampAuthority, remoteTimeStamper, type TimeStamper } from './platform/trust/time-stamping.js';
 import { loadOrCreateTrustKeys, type TrustKeys } from './platform/trust/trust-keys.js';
 
@@ -98,7 +99,11 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   if (trustKeys.created) logger.info({ dir: config.keysDir }, 'trust keys created (seal, time-stamping, their root)');
   const timeStamper = config.tsaUrl ? remoteTimeStamper(config.tsaUrl) : builtInTimeStamper(createTimeStampAuthority(trustKeys.timeStamping, clock));
   const checkpoints: CheckpointDeps = { db: database.db, clock, seal: trustKeys.seal, timeStamper };
-  if (config.checkpointMinutes > 0) queue.every('trust.checkpoint', config.checkpointMinutes * 60_000, async () => void (await writeCheckpoint(checkpoints)));
+  if (config.checkpointMinutes > 0) {
+    queue.every('trust.checkpoint', config.checkpointMinutes * 60_000, async () => void (await writeCheckpoint(checkpoints)));
+    // The daily integrity audit: journaled, and loud in the provider's logs when anything is found.
+    queue.every('trust.audit', 24 * 3600_000, async () => void (await auditAndJournal(checkpoints, trustKeys, logger)));
+  }
   queue.every('storage.sweep', 60 * 60 * 1000, async () => void (await sweepObjects({ db: database.db, storage, clock })));
   const documents: DocumentDeps = {
     db: database.db,

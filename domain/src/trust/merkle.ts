@@ -232,6 +232,10 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+export function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
+  return equal(a, b);
+}
+
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;

@@ -3,6 +3,8 @@ import { ROLES, type Role } from '#domain/roles.js';
 import type { Container } from '../container.js';
 import { AppError } from '../errors.js';
 import { migrate } from '../platform/db/migrate.js';
+import { writeCheckpoint } from '../platform/trust/checkpoints.js';
+import { auditJournal, describeFinding } from '../platform/trust/journal-audit.js';
 import { createApiKey, createUserFromCli, findUserByEmail, formatSeedNotice, principalOfUser, revokeApiKeyById, seed } from '../modules/accounts/index.js';
 
 /**
@@ -25,6 +27,8 @@ export const USAGE = `Usage: npm run pli -- <command>
   api-key revoke <key id>                   revoke an API key (key_…)
   user create --email <e-mail> --name <name> --role <role> --organisation <id or name> [--password <password>]
                                             create a user (roles: ${ROLES.join(', ')})
+  journal audit                             re-check the trust journal against its signed checkpoints (exit 1 on any finding)
+  journal checkpoint                        sign and time-stamp the journal's head now
   help                                      this text`;
 
 export async function runCommand(container: Container, argv: string[]): Promise<CommandResult> {
@@ -64,6 +68,19 @@ export async function runCommand(container: Container, argv: string[]): Promise<
           return ok(`Revoked API key ${keyId} of ${email}.`);
         }
         return fail(`Unknown api-key command "${sub ?? ''}".\n\n${USAGE}`, 2);
+      }
+      case 'journal': {
+        if (sub === 'audit') {
+          const report = await auditJournal(container.db, { sealCertificatePem: container.trust.keys.seal.certificatePem, rootCertificate: container.trust.keys.root.certificate });
+          const summary = `Journal: ${report.entries} entries, ${report.checkpoints} checkpoint${report.checkpoints === 1 ? '' : 's'}; the first ${report.verifiedUpTo} verified against a signed, time-stamped checkpoint.`;
+          if (report.ok) return ok(summary, 'No finding: every entry is the one its checkpoints vouch for.');
+          return { code: 1, stdout: [...out, summary], stderr: report.findings.map(describeFinding) };
+        }
+        if (sub === 'checkpoint') {
+          const cp = await writeCheckpoint(container.trust.checkpoints, { force: true });
+          return ok(cp ? `Checkpoint of ${cp.treeSize} entries, root ${Buffer.from(cp.rootHash).toString('hex')}, signed and time-stamped at ${cp.signedAt.toISOString()}.` : 'The journal is empty: nothing to checkpoint.');
+        }
+        return fail(`Unknown journal command "${sub ?? ''}".\n\n${USAGE}`, 2);
       }
       case 'user': {
         if (sub !== 'create') return fail(`Unknown user command "${sub ?? ''}".\n\n${USAGE}`, 2);

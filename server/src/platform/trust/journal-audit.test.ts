@@ -7,7 +7,7 @@ import { backends, createTestDatabase, tempDir, type TestDatabase } from '../../
 import { inScope, systemScope } from '../db/scope.js';
 import { checkpointStatement, writeCheckpoint } from './checkpoints.js';
 import { appendToJournal } from './journal.js';
-import { auditJournal, type AuditKeys } from './journal-audit.js';
+import { auditAndJournal, auditJournal, type AuditKeys } from './journal-audit.js';
 import { generateKeyPair } from './pki.js';
 import { builtInTimeStamper, createTimeStampAuthority } from './time-stamping.js';
 import { loadOrCreateTrustKeys, type TrustKeys } from './trust-keys.js';
@@ -66,8 +66,8 @@ describe.each(backends())('the journal audit on %s', (kind) => {
     expect(report.verifiedUpTo).toBe(0);
     expect(report.findings).toEqual([
       { kind: 'entry_changed', seq: 3, detail: 'its text no longer has the hash recorded when it was journaled' },
-      { kind: 'checkpoint_mismatch', treeSize: 10, detail: 'entries 3 differ from what it vouched for' },
-      { kind: 'checkpoint_mismatch', treeSize: 16, detail: 'entries 3 differ from what it vouched for' },
+      { kind: 'checkpoint_mismatch', treeSize: 10, detail: 'entry 3 differs from what it vouched for' },
+      { kind: 'checkpoint_mismatch', treeSize: 16, detail: 'entry 3 differs from what it vouched for' },
     ]);
   });
 
@@ -83,6 +83,19 @@ describe.each(backends())('the journal audit on %s', (kind) => {
     const report = await auditJournal(tdb.database.db, auditKeys);
     expect(report.verifiedUpTo).toBe(10);
     expect(report.findings).toEqual([{ kind: 'checkpoint_mismatch', treeSize: 16, detail: 'an entry between 10 and 15 differs from what it vouched for' }]);
+  });
+
+  it('the scheduled audit journals its outcome, and tells the provider’s log what it found', async () => {
+    const tdb = await journaled();
+    const errors: unknown[] = [];
+    const logger = { error: (fields: unknown, message: string) => errors.push({ fields, message }) } as unknown as Parameters<typeof auditAndJournal>[2];
+    expect((await auditAndJournal({ db: tdb.database.db, clock }, keys, logger)).ok).toBe(true);
+    await tamper(tdb, 'trust_journal', sql`DELETE FROM trust_journal WHERE seq = 0`);
+    expect((await auditAndJournal({ db: tdb.database.db, clock }, keys, logger)).ok).toBe(false);
+    const checks = (await sql<{ entry: string }>`SELECT entry FROM trust_journal WHERE kind = 'trust.integrity_check' ORDER BY seq`.execute(tdb.database.db)).rows.map((r) => JSON.parse(r.entry).data);
+    expect(checks.map((c) => c.ok)).toEqual([true, false]);
+    expect(checks[1].findings[0]).toBe('Entry 0 is missing.');
+    expect(errors).toEqual([{ fields: { findings: expect.arrayContaining(['Entry 0 is missing.']) }, message: 'the trust journal failed its integrity audit' }]);
   });
 
   it('an entry deleted', async () => {

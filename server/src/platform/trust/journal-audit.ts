@@ -1,11 +1,14 @@
 import { createHash, verify as verifySignature, X509Certificate, type KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import * as pkijs from 'pkijs';
-import { appendedNodes, rangeHash, type Digest, type NodeRef } from '#domain/trust/merkle.js';
+import { appendedNodes, rangeHash, sameDigest as equal, type Digest, type NodeRef } from '#domain/trust/merkle.js';
 import type { DB } from '../db/schema.js';
 import { inScope, systemScope, type Tx } from '../db/scope.js';
 import { checkpointStatement } from './checkpoints.js';
-import { journalHasher, leafHashOf } from './journal.js';
+import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../logger/logger.js';
+import { appendToJournal, journalHasher, leafHashOf } from './journal.js';
+import type { TrustKeys } from './trust-keys.js';
 import { OID } from './pki.js';
 
 /**
@@ -106,7 +109,7 @@ async function audit(db: Tx, keys: AuditKeys): Promise<JournalAudit> {
       findings.push({
         kind: 'checkpoint_mismatch',
         treeSize,
-        detail: changed.length > 0 ? `entries ${changed.join(', ')} differ from what it vouched for` : `an entry between ${lastGood} and ${treeSize - 1} differs from what it vouched for`,
+        detail: changed.length === 1 ? `entry ${changed[0]} differs from what it vouched for` : changed.length > 1 ? `entries ${changed.join(', ')} differ from what it vouched for` : `an entry between ${lastGood} and ${treeSize - 1} differs from what it vouched for`,
       });
       continue;
     }
@@ -141,6 +144,39 @@ async function checkpointForgery(
   return null;
 }
 
+/** The scheduled audit: its outcome is itself journaled; findings go to the provider's error log. */
+export async function auditAndJournal(deps: { db: Kysely<DB>; clock: Clock }, keys: TrustKeys, logger: Logger): Promise<JournalAudit> {
+  const report = await auditJournal(deps.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate });
+  await inScope(deps.db, systemScope, (tx) =>
+    appendToJournal(tx, deps.clock, {
+      kind: 'trust.integrity_check',
+      organisationId: null,
+      subject: null,
+      data: { ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, verified_up_to: report.verifiedUpTo, findings: report.findings.map(describeFinding) },
+    }),
+  );
+  if (!report.ok) logger.error({ findings: report.findings.map(describeFinding) }, 'the trust journal failed its integrity audit');
+  return report;
+}
+
+/** A finding as the operator reads it. */
+export function describeFinding(f: JournalFinding): string {
+  switch (f.kind) {
+    case 'entry_changed':
+      return `Entry ${f.seq} was changed: ${f.detail}.`;
+    case 'entry_missing':
+      return `Entry ${f.seq} is missing.`;
+    case 'entry_moved':
+      return f.says < 0 ? `Entry ${f.seq} no longer says which entry it is.` : `The entry at position ${f.seq} says it is entry ${f.says}: it was moved.`;
+    case 'entries_swapped':
+      return `Entries ${f.seqs[0]} and ${f.seqs[1]} were swapped.`;
+    case 'checkpoint_forged':
+      return `The checkpoint of ${f.treeSize} entries is not one Pli signed: ${f.detail}.`;
+    case 'checkpoint_mismatch':
+      return `The checkpoint of ${f.treeSize} entries no longer matches the journal: ${f.detail}.`;
+  }
+}
+
 function claimedSeq(entry: string): number {
   try {
     const seq = (JSON.parse(entry) as { seq?: unknown }).seq;
@@ -150,6 +186,3 @@ function claimedSeq(entry: string): number {
   }
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
