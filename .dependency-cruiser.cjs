@@ -23,6 +23,19 @@ module.exports = {
       to: { path: ['^server/', '^web/'] },
     },
     {
+      name: 'verifier-stands-alone',
+      comment: 'the offline verifier runs in a browser with no server: it imports domain/ and its npm packages, no I/O',
+      severity: 'error',
+      from: { path: '^verifier/' },
+      to: { path: ['^server/', '^web/', '^contracts/'] },
+    },
+    {
+      name: 'verifier-no-node-io',
+      severity: 'error',
+      from: { path: '^verifier/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'pdfjs-through-its-module',
       comment: 'pdf.js replaces built-ins as it loads: only pdfjs-module.ts loads it, and puts them back',
       severity: 'error',

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['domain/**/*.test.ts', 'contracts/**/*.test.ts', 'server/**/*.test.ts'],
+    include: ['domain/**/*.test.ts', 'contracts/**/*.test.ts', 'verifier/**/*.test.ts', 'server/**/*.test.ts'],
     // Files share one migrated PGlite template each; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,

@@ -26,6 +26,7 @@ import { documentRoutes } from './modules/documents/index.js';
 import { orderRoutes, productionRulesRoutes, tariffRoutes } from './modules/orders/index.js';
 import { productionRoutes } from './modules/production/index.js';
 import { trackingRoutes } from './modules/tracking/index.js';
+import { archiveRoutes } from './modules/archive/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -147,6 +148,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(tariffRoutes(container.orders));
   await app.register(productionRulesRoutes(container.orders));
   await app.register(productionRoutes(container.production));
+  await app.register(archiveRoutes(container.archive));
   await app.register(trackingRoutes({ db: container.db, webhooks: container.webhooks, onError: (err) => container.logger.error({ err }, 'tracking feed failed') }));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 

@@ -41,6 +41,7 @@ const envSchema = z.object({
   PLI_PUBLIC_URL: url(['http:', 'https:']).optional(),
   PLI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   PLI_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  PLI_ARCHIVE_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
   PLI_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   PLI_SIGN_IN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   PLI_TRUST_PROXY: booleanish.default(false),
@@ -87,6 +88,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Largest uploaded document. */
   readonly maxUploadBytes: number;
+  /** The largest file the electronic archive accepts. */
+  readonly archiveMaxBytes: number;
   readonly rateLimitPerMinute: number;
   /** Sign-in steps, activations and resets a minute per address, on top of the account lockout. */
   readonly signInLimitPerMinute: number;
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PLI_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     bodyLimitBytes: e.PLI_BODY_LIMIT_BYTES,
     maxUploadBytes: e.PLI_MAX_UPLOAD_BYTES,
+    archiveMaxBytes: e.PLI_ARCHIVE_MAX_BYTES,
     rateLimitPerMinute: e.PLI_RATE_LIMIT_PER_MINUTE,
     signInLimitPerMinute: e.PLI_SIGN_IN_LIMIT_PER_MINUTE,
     trustProxy: e.PLI_TRUST_PROXY,

@@ -21,6 +21,7 @@ import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUME
 import { depositSlipJob, floorSettings, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
 import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
+import { auditArchiveObjects, indexArchiveText, indexArchiveTextJob, proposeDueDestructions, reassertRetentions, type ArchiveDeps } from './modules/archive/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
 import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
@@ -43,6 +44,7 @@ export interface Container {
   readonly orders: OrderDeps;
   readonly production: ProductionDeps;
   readonly webhooks: WebhookDeps;
+  readonly archive: ArchiveDeps;
   /** Seal and time-stamping keys, the time-stamper, the journal's checkpoints (ADR 0016). */
   readonly trust: { readonly keys: TrustKeys; readonly timeStamper: TimeStamper; readonly checkpoints: CheckpointDeps };
   /** Where people reach Pli: links in e-mails. */
@@ -88,7 +90,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
         ...(config.s3.endpoint ? { endpoint: config.s3.endpoint } : {}),
         ...(config.s3.accessKeyId ? { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey! } : {}),
       })
-    : createLocalDiskStorage(path.join(config.dataDir, 'objects'));
+    : createLocalDiskStorage(path.join(config.dataDir, 'objects'), clock);
   const mailer: Mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createMailboxMailer(path.join(config.dataDir, 'mailbox'), config.mailFrom);
   const mail = createMailService({ db: database.db, queue, ids, clock, mailer, transport: config.smtpUrl ? 'smtp' : 'outbox' });
   queue.work(sendMailJob, async ({ message_id }) => {
@@ -99,11 +101,18 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   if (trustKeys.created) logger.info({ dir: config.keysDir }, 'trust keys created (seal, time-stamping, their root)');
   const timeStamper = config.tsaUrl ? remoteTimeStamper(config.tsaUrl) : builtInTimeStamper(createTimeStampAuthority(trustKeys.timeStamping, clock));
   const checkpoints: CheckpointDeps = { db: database.db, clock, seal: trustKeys.seal, timeStamper };
+  const archive: ArchiveDeps = { db: database.db, clock, ids, storage, queue, timeStamper, keys: trustKeys, checkpoints, publicUrl: config.publicUrl, maxBytes: config.archiveMaxBytes };
+  queue.work(indexArchiveTextJob, ({ item_id }) => indexArchiveText(archive, item_id));
   if (config.checkpointMinutes > 0) {
     queue.every('trust.checkpoint', config.checkpointMinutes * 60_000, async () => void (await writeCheckpoint(checkpoints)));
     // The daily integrity audit: journaled, and loud in the provider's logs when anything is found.
-    queue.every('trust.audit', 24 * 3600_000, async () => void (await auditAndJournal(checkpoints, trustKeys, logger)));
+    queue.every('trust.audit', 24 * 3600_000, async () => {
+      await reassertRetentions(archive);
+      await auditAndJournal(checkpoints, trustKeys, logger, () => auditArchiveObjects(archive));
+    });
   }
+  // Archived documents whose retention has ended are proposed for destruction, daily.
+  queue.every('archive.propose_destructions', 24 * 3600_000, async () => void (await proposeDueDestructions(archive)));
   queue.every('storage.sweep', 60 * 60 * 1000, async () => void (await sweepObjects({ db: database.db, storage, clock })));
   const documents: DocumentDeps = {
     db: database.db,
@@ -160,6 +169,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     },
     production,
     webhooks,
+    archive,
     publicUrl: config.publicUrl,
     logger,
     async close() {

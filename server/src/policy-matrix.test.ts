@@ -11,6 +11,8 @@ import type { UserPrincipal } from './platform/http/principal.js';
 const ALL = ROLES;
 const STAFF: Role[] = ['provider_admin', 'operator', 'support_agent'];
 const FLOOR: Role[] = ['provider_admin', 'operator'];
+/** The archives are the client's own: provider staff keep them, never read them. */
+const CLIENT: Role[] = ['client_admin', 'client_user'];
 const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/me': ALL,
   'PATCH /api/v1/me': ALL,
@@ -90,6 +92,20 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/webhooks/:id/deliveries/:delivery/retry': ['client_admin'],
   'GET /api/v1/orders/:id/deposit-slips/:batch': ALL,
   'GET /api/v1/outbox/:id': ['provider_admin'],
+  'POST /api/v1/archive': CLIENT,
+  'GET /api/v1/archive': CLIENT,
+  'GET /api/v1/archive/:id': CLIENT,
+  'PATCH /api/v1/archive/:id': CLIENT,
+  'DELETE /api/v1/archive/:id': CLIENT,
+  'GET /api/v1/archive/:id/content': CLIENT,
+  'GET /api/v1/archive/:id/events': CLIENT,
+  'GET /api/v1/archive/:id/proof': CLIENT,
+  'GET /api/v1/archive/:id/certificate': CLIENT,
+  'GET /api/v1/archive/:id/destruction-certificate': CLIENT,
+  'POST /api/v1/archive/:id/retention': CLIENT,
+  'POST /api/v1/archive/:id/legal-hold': ['client_admin'],
+  'DELETE /api/v1/archive/:id/legal-hold': ['client_admin'],
+  'POST /api/v1/archive/:id/destruction/approve': ['client_admin'],
 };
 
 function principal(role: Role): UserPrincipal {

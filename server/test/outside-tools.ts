@@ -10,6 +10,8 @@ export const OUTSIDE_TOOLS = {
   qpdf: { probe: ['qpdf', '--version'], install: 'qpdf' },
   pdftotext: { probe: ['pdftotext', '-v'], install: 'poppler-utils' },
   pdftoppm: { probe: ['pdftoppm', '-v'], install: 'poppler-utils' },
+  // The judge of sealed PDFs (certificates of deposit and destruction).
+  pdfsig: { probe: ['pdfsig', '-v'], install: 'poppler-utils' },
   dmtxread: { probe: ['dmtxread', '--version'], install: 'dmtx-utils' },
   soffice: { probe: [process.env.PLI_SOFFICE ?? 'soffice', '--version'], install: 'libreoffice-writer-nogui' },
   // The judge of time-stamps and certificates (openssl ts -verify, openssl verify).

@@ -5,6 +5,8 @@ import { AppError } from '../errors.js';
 import { migrate } from '../platform/db/migrate.js';
 import { writeCheckpoint } from '../platform/trust/checkpoints.js';
 import { auditJournal, describeFinding } from '../platform/trust/journal-audit.js';
+import { runVerify } from './verify-command.js';
+import { auditArchiveObjects } from '../modules/archive/index.js';
 import { createApiKey, createUserFromCli, findUserByEmail, formatSeedNotice, principalOfUser, revokeApiKeyById, seed } from '../modules/accounts/index.js';
 
 /**
@@ -29,6 +31,8 @@ export const USAGE = `Usage: npm run pli -- <command>
                                             create a user (roles: ${ROLES.join(', ')})
   journal audit                             re-check the trust journal against its signed checkpoints (exit 1 on any finding)
   journal checkpoint                        sign and time-stamp the journal's head now
+  verify <file> <bundle.json> [--root <root.pem>] [--lang fr|en]
+                                            check a file against its proof bundle, offline (no database, no server)
   help                                      this text`;
 
 export async function runCommand(container: Container, argv: string[]): Promise<CommandResult> {
@@ -42,6 +46,8 @@ export async function runCommand(container: Container, argv: string[]): Promise<
       case 'help':
       case '--help':
         return ok(USAGE);
+      case 'verify':
+        return await runVerify(argv.slice(1));
       case 'migrate': {
         const applied = await migrate(container.db);
         return ok(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
@@ -71,7 +77,7 @@ export async function runCommand(container: Container, argv: string[]): Promise<
       }
       case 'journal': {
         if (sub === 'audit') {
-          const report = await auditJournal(container.db, { sealCertificatePem: container.trust.keys.seal.certificatePem, rootCertificate: container.trust.keys.root.certificate });
+          const report = await auditJournal(container.db, { sealCertificatePem: container.trust.keys.seal.certificatePem, rootCertificate: container.trust.keys.root.certificate }, () => auditArchiveObjects(container.archive));
           const summary = `Journal: ${report.entries} entries, ${report.checkpoints} checkpoint${report.checkpoints === 1 ? '' : 's'}; the first ${report.verifiedUpTo} verified against a signed, time-stamped checkpoint.`;
           if (report.ok) return ok(summary, 'No finding: every entry is the one its checkpoints vouch for.');
           return { code: 1, stdout: [...out, summary], stderr: report.findings.map(describeFinding) };

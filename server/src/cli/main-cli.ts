@@ -4,6 +4,7 @@ import { readLockOwner } from '../platform/db/data-dir-lock.js';
 import { sendControlCommand, type ControlResult } from '../platform/control/control-socket.js';
 import { createLogger } from '../platform/logger/logger.js';
 import { runCommand } from './commands.js';
+import { runVerify } from './verify-command.js';
 
 /**
  * `npm run pli -- …`. With the embedded database and a server running, the command goes to the
@@ -17,6 +18,9 @@ function print(result: ControlResult): never {
   for (const line of result.stderr) process.stderr.write(`${line}\n`);
   process.exit(result.code);
 }
+
+// The verifier needs nothing of Pli's: no configuration, database or server.
+if (argv[0] === 'verify') print(await runVerify(argv.slice(1)));
 
 let config: Config;
 try {

@@ -182,6 +182,43 @@ export interface DocumentsTable {
   page_windows: ColumnType<string[][] | null, string | null | undefined, string | null>;
 }
 
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** migration 0018: one archived file, simple or electronic (modules/archive). */
+export interface ArchiveItemsTable {
+  id: string;
+  organisation_id: string;
+  tier: 'simple' | 'electronic';
+  kind: 'deposit' | 'sent_file' | 'deposit_slip' | 'proof_of_receipt' | 'returned_letter';
+  owner_user_id: Nullable<string>;
+  order_id: Nullable<string>;
+  title: string;
+  filename: string;
+  content_type: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  fields: ColumnType<Record<string, string>, string | undefined, string>;
+  sha256: string;
+  sha3_256: string;
+  size_bytes: ColumnType<number, number, number>;
+  text_content: Nullable<string>;
+  search_text: ColumnType<string, string | undefined, string>;
+  deposited_at: Timestamp;
+  retention_years: Nullable<number>;
+  retain_until: Nullable<Date>;
+  timestamp_token: Nullable<Uint8Array>;
+  deposit_seq: ColumnType<number, number, number>;
+  certificate_sha256: Nullable<string>;
+  status: ColumnType<'kept' | 'destruction_proposed' | 'destroyed', 'kept' | undefined, 'kept' | 'destruction_proposed' | 'destroyed'>;
+  legal_hold_reason: Nullable<string>;
+  legal_hold_at: Nullable<Date>;
+  legal_hold_by: Nullable<string>;
+  destruction_proposed_at: Nullable<Date>;
+  destruction_proposed_by: Nullable<string>;
+  destroyed_at: Nullable<Date>;
+  destroyed_by: Nullable<string>;
+  destruction_certificate_sha256: Nullable<string>;
+}
+
 export interface TariffsTable {
   id: string;
   organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -403,6 +440,7 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_dispatch: WebhookDispatchTable;
+  archive_items: ArchiveItemsTable;
   pli_migrations: MigrationsTable;
 }
 

@@ -114,3 +114,15 @@ export async function zoneHasInk(doc: PDFDocumentProxy, pageNumber: number, zone
   }
   return false;
 }
+
+/** The text of the first `maxPages` pages, page after page (full-text search of archived PDFs). */
+export async function pdfText(doc: PDFDocumentProxy, maxPages: number): Promise<string> {
+  const parts: string[] = [];
+  for (let n = 1; n <= Math.min(doc.numPages, maxPages); n += 1) {
+    const page = await doc.getPage(n);
+    const content = await page.getTextContent();
+    parts.push(content.items.map((i) => ('str' in i ? i.str : '')).join(' '));
+    page.cleanup();
+  }
+  return parts.join('\n');
+}

@@ -8,6 +8,7 @@ import {
   assertObjectKey,
   isObjectKey,
   payloadTooLarge,
+  retainedObject,
   sha256OfStream,
   toBuffer,
   type ObjectInfo,
@@ -19,6 +20,8 @@ import {
 
 /** Kept inside rootDir so that the final rename never crosses filesystems (and stays atomic). */
 const TMP_DIR = 'tmp';
+/** Retentions: `<root>/retention/ab/cd/<key>` holds the end date (ISO 8601), read-only. */
+const RETENTION_DIR = 'retention';
 
 function isErrno(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
@@ -38,7 +41,7 @@ async function readDir(dir: string): Promise<string[]> {
  * Content-addressed objects on local disk: `<root>/ab/cd/abcd…`. The two-level fan-out keeps
  * directories small enough for every filesystem once there are millions of letters.
  */
-export function createLocalDiskStorage(rootDir: string): ObjectStorage {
+export function createLocalDiskStorage(rootDir: string, clock: { now(): Date } = { now: () => new Date() }): ObjectStorage {
   const root = path.resolve(rootDir);
   const tmpRoot = path.join(root, TMP_DIR);
 
@@ -46,6 +49,26 @@ export function createLocalDiskStorage(rootDir: string): ObjectStorage {
     assertObjectKey(key);
     return path.join(root, key.slice(0, 2), key.slice(2, 4), key);
   };
+  const retentionPathOf = (key: string): string => {
+    assertObjectKey(key);
+    return path.join(root, RETENTION_DIR, key.slice(0, 2), key.slice(2, 4), key);
+  };
+
+  /** The retention recorded for the object, past or not. */
+  async function recordedRetention(key: string): Promise<Date | null> {
+    try {
+      const until = new Date((await fs.readFile(retentionPathOf(key), 'utf8')).trim());
+      return Number.isNaN(until.getTime()) ? null : until;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null;
+      throw err;
+    }
+  }
+
+  async function retainedUntil(key: string): Promise<Date | null> {
+    const until = await recordedRetention(key);
+    return until && until.getTime() > clock.now().getTime() ? until : null;
+  }
 
   async function writeTemp(
     content: PutContent,
@@ -121,6 +144,13 @@ export function createLocalDiskStorage(rootDir: string): ObjectStorage {
       try {
         const finalPath = pathOf(sha256);
         const dir = path.dirname(finalPath);
+        if ((await retainedUntil(sha256)) !== null && (await fs.stat(finalPath).catch(() => null)) !== null) {
+          // WORM: a retained file is never replaced, only marked as put again.
+          await fs.rm(tmpPath, { force: true });
+          const now = new Date();
+          await fs.utimes(finalPath, now, now);
+          return { key: sha256, sha256, sizeBytes };
+        }
         await fs.mkdir(dir, { recursive: true });
         // Renaming over an existing copy is harmless (same key means same bytes), and its fresh
         // modification time is the new storedAt.
@@ -172,8 +202,28 @@ export function createLocalDiskStorage(rootDir: string): ObjectStorage {
     },
 
     async delete(key: string): Promise<void> {
+      const until = await retainedUntil(key);
+      if (until) throw retainedObject(key, until);
       await fs.rm(pathOf(key), { force: true });
+      await fs.rm(retentionPathOf(key), { force: true });
     },
+
+    async retain(key: string, until: Date): Promise<void> {
+      const file = retentionPathOf(key);
+      // Read again after each write: two retentions set at once (the same bytes deposited twice)
+      // may rename over each other, and the longer one writes again until it is the one kept.
+      for (let current = await recordedRetention(key); !current || current.getTime() < until.getTime(); current = await recordedRetention(key)) {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.mkdir(tmpRoot, { recursive: true });
+        // Written aside and renamed over: a reader sees the old date or the new one, never half.
+        const tmp = path.join(tmpRoot, `${randomUUID()}.retention`);
+        await fs.writeFile(tmp, until.toISOString(), { mode: 0o444 });
+        await fs.rename(tmp, file);
+        await syncDir(path.dirname(file));
+      }
+    },
+
+    retainedUntil,
 
     async verify(key: string): Promise<boolean> {
       const stream = await get(key);

@@ -28,12 +28,23 @@ export const KEY_COLUMNS = [
   ['documents', 'source_sha256'],
   ['orders', 'purchase_order_sha256'],
   ['account_imports', 'file_sha256'],
+  ['archive_items', 'sha256'],
+  ['archive_items', 'certificate_sha256'],
+  ['archive_items', 'destruction_certificate_sha256'],
 ] as const;
 
+/** Rows whose key no longer counts: a destroyed archive item keeps its hash, not its file. */
+const STILL_REFERENCES: Partial<Record<string, ReturnType<typeof sql>>> = {
+  'archive_items.sha256': sql`status <> 'destroyed'`,
+};
+
 /** The keys among `keys` that some row references (columns above, and the floor's JSON). */
-async function referencedKeys(tx: Tx, keys: string[]): Promise<Set<string>> {
+export async function referencedKeys(tx: Tx, keys: string[]): Promise<Set<string>> {
   const candidates = sql`${keys}::text[]`;
-  const columns = KEY_COLUMNS.map(([table, column]) => sql`SELECT ${sql.ref(column)} AS key FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ANY(${candidates})`);
+  const columns = KEY_COLUMNS.map(([table, column]) => {
+    const also = STILL_REFERENCES[`${table}.${column}`];
+    return sql`SELECT ${sql.ref(column)} AS key FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ANY(${candidates})${also ? sql` AND ${also}` : sql``}`;
+  });
   const { rows } = await sql<{ key: string }>`
     ${sql.join(columns, sql` UNION `)}
     UNION SELECT f.key FROM batches b, LATERAL (VALUES (b.print_files->>'ticket'), (b.print_files->>'labels'), (b.deposit_slip->>'sha256')) AS f(key) WHERE f.key = ANY(${candidates})
@@ -56,7 +67,8 @@ export async function sweepObjects(deps: { db: Kysely<DB>; storage: ObjectStorag
       if (referenced.has(key)) continue;
       // Looked at again after the references: the same bytes put since the listing are young.
       const now = await deps.storage.stat(key);
-      if (now && now.storedAt.getTime() < cutoff) {
+      // A retention still holding the object (an archived copy being destroyed elsewhere) wins.
+      if (now && now.storedAt.getTime() < cutoff && (await deps.storage.retainedUntil(key)) === null) {
         await deps.storage.delete(key);
         deleted++;
       }

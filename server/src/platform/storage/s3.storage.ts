@@ -10,6 +10,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectRetentionCommand,
   S3Client,
   S3ServiceException,
   type GetObjectCommandOutput,
@@ -21,6 +22,7 @@ import {
   assertObjectKey,
   isObjectKey,
   payloadTooLarge,
+  retainedObject,
   sha256OfStream,
   toBuffer,
   type ObjectInfo,
@@ -85,6 +87,18 @@ export function createS3Storage(cfg: S3StorageConfig): ObjectStorage {
     assertObjectKey(key);
     return `${prefix}${key}`;
   };
+
+  /** What S3 says of the object's lock: HeadObject carries the retention's date. */
+  async function retainedUntil(key: string): Promise<Date | null> {
+    try {
+      const res = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectName(key) }));
+      const until = res.ObjectLockRetainUntilDate;
+      return until && until.getTime() > Date.now() ? until : null;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
 
   async function head(key: string): Promise<Omit<ObjectInfo, 'key'> | null> {
     try {
@@ -204,9 +218,24 @@ export function createS3Storage(cfg: S3StorageConfig): ObjectStorage {
     },
 
     async delete(key: string): Promise<void> {
+      // On a bucket with Object Lock, a delete without a version only hides the locked version
+      // behind a delete marker: refused here before the retention's end, as S3 refuses a
+      // version's deletion.
+      const until = await retainedUntil(key);
+      if (until) throw retainedObject(key, until);
       // S3 answers 204 for a missing key too.
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectName(key) }));
     },
+
+    async retain(key: string, until: Date): Promise<void> {
+      const current = await retainedUntil(key);
+      if (current && current.getTime() >= until.getTime()) return;
+      // Compliance mode: nobody, the bucket's owner included, can shorten it or delete the
+      // version before the date. The bucket must have been created with Object Lock enabled.
+      await client.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: objectName(key), Retention: { Mode: 'COMPLIANCE', RetainUntilDate: until } }));
+    },
+
+    retainedUntil,
 
     async verify(key: string): Promise<boolean> {
       const { sha256 } = await sha256OfStream(await get(key));

@@ -43,8 +43,21 @@ export interface ObjectStorage {
   stat(key: string): Promise<Omit<ObjectInfo, 'key'> | null>;
   /** Every stored object, in no particular order, without holding the whole list (the sweeper's walk). */
   list(): AsyncIterable<ObjectInfo>;
-  /** A missing object is not an error. Only the sweeper deletes: objects are shared by content. */
+  /**
+   * A missing object is not an error. Only the sweeper and the archive's approved destructions
+   * delete: objects are shared by content. Refused (AppError 'conflict', `retainedUntil` in its
+   * extra) while a retention holds the object.
+   */
   delete(key: string): Promise<void>;
+  /**
+   * WORM: no deletion of the object before `until` — through this port, and where the store can
+   * say so itself, by the store (S3 Object Lock in compliance mode). Only ever extends: an earlier
+   * date than the one in force changes nothing. The object's bytes cannot change anyway (its key
+   * is their hash), and a retained object is never replaced, not even by the same bytes.
+   */
+  retain(key: string, until: Date): Promise<void>;
+  /** The end of the object's retention, or null when none holds it (or it has passed). */
+  retainedUntil(key: string): Promise<Date | null>;
   /**
    * Re-hashes the stored bytes and compares them with the key. False means the object was
    * corrupted or tampered with; a missing object throws AppError('not_found').
@@ -74,6 +87,11 @@ export function payloadTooLarge(maxBytes: number): AppError {
   return new AppError('payload_too_large', message('storage.too_large', { max: maxBytes }), {
     extra: { maxBytes },
   });
+}
+
+/** The refusal of a deletion before the retention's end. */
+export function retainedObject(key: string, until: Date): AppError {
+  return new AppError('conflict', message('storage.retained', { key, until: until.toISOString() }), { extra: { retainedUntil: until.toISOString() } });
 }
 
 export function assertMaxBytes(maxBytes: number | undefined): void {

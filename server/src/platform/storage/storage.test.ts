@@ -60,6 +60,68 @@ describe('local disk adapter', () => {
   });
 });
 
+describe('local disk adapter: retention (WORM)', () => {
+  const day = 24 * 3600 * 1000;
+  let root: string;
+  let now: Date;
+  const clock = { now: () => now };
+  beforeAll(async () => {
+    root = await makeTmpDir('worm');
+  });
+  afterAll(() => fs.rm(root, { recursive: true, force: true }));
+
+  it('refuses to delete a retained object before the end of its retention, with the date, and deletes it after', async () => {
+    now = new Date('2026-12-07T10:00:00Z');
+    const storage = createLocalDiskStorage(root, clock);
+    const { key } = await storage.put(Buffer.from(`Contrat de bail ${randomUUID()}`));
+    const until = new Date('2027-12-07T10:00:00Z');
+    await storage.retain(key, until);
+    expect(await storage.retainedUntil(key)).toEqual(until);
+    const refusal = await storage.delete(key).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'conflict', extra: { retainedUntil: until.toISOString() } });
+    expect((refusal as Error).message).toContain('2027-12-07T10:00:00.000Z');
+    expect(await storage.stat(key)).not.toBeNull();
+
+    now = new Date(until.getTime() + 1);
+    expect(await storage.retainedUntil(key)).toBeNull();
+    await storage.delete(key);
+    expect(await storage.stat(key)).toBeNull();
+  });
+
+  it('only ever extends a retention: an earlier date leaves the later one in force', async () => {
+    now = new Date('2026-12-07T10:00:00Z');
+    const storage = createLocalDiskStorage(root, clock);
+    const { key } = await storage.put(Buffer.from(`Acte ${randomUUID()}`));
+    await storage.retain(key, new Date(now.getTime() + 10 * 365 * day));
+    await storage.retain(key, new Date(now.getTime() + 365 * day));
+    expect(await storage.retainedUntil(key)).toEqual(new Date(now.getTime() + 10 * 365 * day));
+  });
+
+  it('keeps the longest of two retentions set at the same moment', async () => {
+    now = new Date('2026-12-07T10:00:00Z');
+    const storage = createLocalDiskStorage(root, clock);
+    const { key } = await storage.put(Buffer.from(`Statuts ${randomUUID()}`));
+    const dates = Array.from({ length: 20 }, (_, i) => new Date(now.getTime() + (i + 1) * day));
+    await Promise.all(dates.map((d) => storage.retain(key, d)));
+    expect(await storage.retainedUntil(key)).toEqual(dates[dates.length - 1]);
+  });
+
+  it('never replaces a retained file, not even by the same bytes, and never lists its retention as an object', async () => {
+    now = new Date('2026-12-07T10:00:00Z');
+    const storage = createLocalDiskStorage(root, clock);
+    const bytes = Buffer.from(`Délibération ${randomUUID()}`);
+    const { key } = await storage.put(bytes);
+    await storage.retain(key, new Date(now.getTime() + day));
+    const file = path.join(root, key.slice(0, 2), key.slice(2, 4), key);
+    const before = await fs.stat(file);
+    await storage.put(bytes);
+    expect((await fs.stat(file)).ino).toBe(before.ino);
+    const listed: string[] = [];
+    for await (const o of storage.list()) listed.push(o.key);
+    expect(listed.filter((k) => k === key)).toHaveLength(1);
+  });
+});
+
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;

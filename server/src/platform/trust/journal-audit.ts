@@ -23,7 +23,11 @@ export type JournalFinding =
   | { readonly kind: 'entry_moved'; readonly seq: number; readonly says: number }
   | { readonly kind: 'entries_swapped'; readonly seqs: readonly [number, number] }
   | { readonly kind: 'checkpoint_forged'; readonly treeSize: number; readonly detail: string }
-  | { readonly kind: 'checkpoint_mismatch'; readonly treeSize: number; readonly detail: string };
+  | { readonly kind: 'checkpoint_mismatch'; readonly treeSize: number; readonly detail: string }
+  | { readonly kind: 'object_changed' | 'object_missing'; readonly subject: string; readonly sha256: string };
+
+/** Re-hashes the stored objects the journal vouches for (the archive's): what changed or went missing. */
+export type ObjectAudit = () => Promise<Array<{ id: string; sha256: string; problem: 'changed' | 'missing' }>>;
 
 export interface JournalAudit {
   readonly entries: number;
@@ -41,9 +45,12 @@ export interface AuditKeys {
   readonly rootCertificate: pkijs.Certificate;
 }
 
-export async function auditJournal(db: Kysely<DB>, keys: AuditKeys): Promise<JournalAudit> {
+export async function auditJournal(db: Kysely<DB>, keys: AuditKeys, objects?: ObjectAudit): Promise<JournalAudit> {
   // The system scope: every organisation's entries (row-level security binds the owner too).
-  return inScope(db, systemScope, (tx) => audit(tx, keys));
+  const report = await inScope(db, systemScope, (tx) => audit(tx, keys));
+  if (!objects) return report;
+  const found: JournalFinding[] = (await objects()).map((o) => ({ kind: o.problem === 'changed' ? 'object_changed' : 'object_missing', subject: o.id, sha256: o.sha256 }));
+  return { ...report, findings: [...report.findings, ...found], ok: report.ok && found.length === 0 };
 }
 
 async function audit(db: Tx, keys: AuditKeys): Promise<JournalAudit> {
@@ -145,8 +152,8 @@ async function checkpointForgery(
 }
 
 /** The scheduled audit: its outcome is itself journaled; findings go to the provider's error log. */
-export async function auditAndJournal(deps: { db: Kysely<DB>; clock: Clock }, keys: TrustKeys, logger: Logger): Promise<JournalAudit> {
-  const report = await auditJournal(deps.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate });
+export async function auditAndJournal(deps: { db: Kysely<DB>; clock: Clock }, keys: TrustKeys, logger: Logger, objects?: ObjectAudit): Promise<JournalAudit> {
+  const report = await auditJournal(deps.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate }, objects);
   await inScope(deps.db, systemScope, (tx) =>
     appendToJournal(tx, deps.clock, {
       kind: 'trust.integrity_check',
@@ -174,6 +181,10 @@ export function describeFinding(f: JournalFinding): string {
       return `The checkpoint of ${f.treeSize} entries is not one Pli signed: ${f.detail}.`;
     case 'checkpoint_mismatch':
       return `The checkpoint of ${f.treeSize} entries no longer matches the journal: ${f.detail}.`;
+    case 'object_changed':
+      return `The stored file of ${f.subject} no longer has its SHA-256 ${f.sha256}: its bytes were changed.`;
+    case 'object_missing':
+      return `The stored file of ${f.subject} (SHA-256 ${f.sha256}) is missing.`;
   }
 }
 

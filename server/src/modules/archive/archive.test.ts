@@ -1,0 +1,306 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyBundle } from '#verifier/verify.js';
+import { apiKeyFor, backends, createClientOrganisation, createTestApp, FIXTURES, multipartFile, tempDir, type TestApp } from '../../../test/helpers.js';
+import { lacks } from '../../../test/outside-tools.js';
+import { fixedClock } from '../../platform/clock/clock.js';
+import { inScope, systemScope } from '../../platform/db/scope.js';
+import { auditJournal } from '../../platform/trust/journal-audit.js';
+import { runVerify } from '../../cli/verify-command.js';
+import { auditArchiveObjects, indexArchiveText, proposeDueDestructions } from './index.js';
+
+const DAY = 24 * 3600 * 1000;
+const letter = fs.readFileSync(path.join(FIXTURES, 'letters', 'lettre-3-pages.pdf'));
+
+/** Multipart with fields and one file, for app.inject (fields first or last). */
+function depositBody(file: Uint8Array, filename: string, fields: Record<string, string>, fieldsFirst = true) {
+  const mp = multipartFile('file', filename, file);
+  const boundary = /boundary=(.*)$/.exec(mp.headers['content-type']!)![1]!;
+  const fieldParts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const end = Buffer.from(`--${boundary}--\r\n`);
+  const fileOnly = mp.payload.subarray(0, mp.payload.length - end.length);
+  const payload = fieldsFirst ? Buffer.concat([...fieldParts, fileOnly, end]) : Buffer.concat([fileOnly, ...fieldParts, end]);
+  return { payload, headers: mp.headers };
+}
+
+describe.each(backends())('the electronic archive on %s', (kind) => {
+  let t: TestApp;
+  let admin: string;
+  let user: string;
+  // Near the real time: openssl judges the certificates against its own clock.
+  const clock = fixedClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+  const auth = (key: string, lang = 'en') => ({ authorization: `Bearer ${key}`, 'accept-language': lang });
+  const deposit = async (key: string, fields: Record<string, string> = { retention_years: '1', title: 'Bail commercial 2026', tags: 'bail,immobilier' }, file: Uint8Array = letter, name = 'bail.pdf') => {
+    const body = depositBody(file, name, fields);
+    return t.app.inject({ method: 'POST', url: '/api/v1/archive', payload: body.payload, headers: { ...auth(key), ...body.headers } });
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(kind, { overrides: { clock } });
+    admin = await apiKeyFor(t, 'admin@mairie-demo.test');
+    user = await apiKeyFor(t, 'user@mairie-demo.test');
+  });
+  afterAll(() => t.close());
+
+  it('deposits a file: its hashes, retention and an RFC 3161 token that openssl verifies', async () => {
+    const r = await deposit(user);
+    expect(r.statusCode, r.body).toBe(201);
+    const item = r.json();
+    expect(item).toMatchObject({
+      tier: 'electronic',
+      kind: 'deposit',
+      status: 'kept',
+      title: 'Bail commercial 2026',
+      tags: ['bail', 'immobilier'],
+      content_type: 'application/pdf',
+      sha256: createHash('sha256').update(letter).digest('hex'),
+      sha3_256: createHash('sha3-256').update(letter).digest('hex'),
+      size_bytes: letter.length,
+      retention_years: 1,
+      retain_until: new Date(clock.now().getTime() + 365 * DAY).toISOString(),
+    });
+    expect(item.id).toMatch(/^arc_/);
+    if (lacks('openssl')) return;
+    const dir = tempDir('archive-openssl');
+    try {
+      const f = (n: string) => path.join(dir, n);
+      fs.writeFileSync(f('bail.pdf'), letter);
+      fs.writeFileSync(f('token.der'), Buffer.from(item.timestamp_token, 'base64'));
+      fs.writeFileSync(f('root.pem'), t.container.trust.keys.root.certificatePem);
+      fs.writeFileSync(f('tsa.pem'), t.container.trust.keys.timeStamping.certificatePem);
+      const r2 = spawnSync('openssl', ['ts', '-verify', '-data', f('bail.pdf'), '-in', f('token.der'), '-token_in', '-CAfile', f('root.pem'), '-untrusted', f('tsa.pem')], { encoding: 'utf8' });
+      expect(`${r2.stdout}${r2.stderr}`).toContain('Verification: OK');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the fields before or after the file, and refuses a deposit without a valid retention, an empty file or a contract without the option — in the person’s language', async () => {
+    const after = depositBody(Buffer.from('Procès-verbal du conseil municipal'), 'pv.txt', { retention_years: '3' }, false);
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/archive', payload: after.payload, headers: { ...auth(user), ...after.headers } });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ retention_years: 3, content_type: 'text/plain; charset=utf-8', title: 'pv' });
+
+    const noRetention = await deposit(user, { title: 'sans durée' });
+    expect(noRetention.statusCode).toBe(400);
+    expect(noRetention.json().errors).toEqual([{ field: 'retention_years', message: 'must be 1, 3, 5, 10 or 30 (years)' }]);
+    const seven = await deposit(user, { retention_years: '7' }, letter);
+    expect(seven.statusCode).toBe(400);
+    const fr = await t.app.inject({ method: 'POST', url: '/api/v1/archive', ...(() => { const b = depositBody(letter, 'x.pdf', { retention_years: '2' }); return { payload: b.payload, headers: { ...auth(user, 'fr'), ...b.headers } }; })() });
+    expect(fr.json().detail).toBe('Choisissez la durée de conservation du document\u00a0: 1, 3, 5, 10 ou 30 ans.');
+    const empty = await deposit(user, { retention_years: '1' }, new Uint8Array(0), 'vide.pdf');
+    expect(empty.statusCode).toBe(422);
+
+    const other = await createClientOrganisation(t, 'Mairie sans archive', 'sans-archive@example.test', 'client_admin');
+    const otherKey = await apiKeyFor(t, 'sans-archive@example.test');
+    const refused = await deposit(otherKey, { retention_years: '1' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().detail).toBe('Your contract does not include the electronic archive.');
+    expect(other.organisationId).toMatch(/^org_/);
+  });
+
+  it('gives the bytes back byte for byte, and journals every consultation and download in the item’s audit trail', async () => {
+    const { id } = (await deposit(user)).json();
+    const download = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/content`, headers: auth(user) });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(letter)).toBe(true);
+    expect(download.headers['content-disposition']).toMatch(/^attachment/);
+    const view = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/content?disposition=inline`, headers: auth(user) });
+    expect(view.headers['content-disposition']).toMatch(/^inline/);
+    const events = (await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/events`, headers: auth(admin) })).json().data;
+    expect(events.map((e: { kind: string }) => e.kind)).toEqual(['archive.deposited', 'archive.downloaded', 'archive.consulted']);
+    expect(events[1].by).toMatch(/^usr_/);
+  });
+
+  it('shows a user their own deposits and an administrator the organisation’s; another organisation finds nothing', async () => {
+    const mine = (await deposit(user)).json().id;
+    const admins = (await deposit(admin)).json().id;
+    const listed = async (key: string) => (await t.app.inject({ method: 'GET', url: '/api/v1/archive?limit=200', headers: auth(key) })).json().data.map((i: { id: string }) => i.id);
+    expect(await listed(user)).toContain(mine);
+    expect(await listed(user)).not.toContain(admins);
+    expect(await listed(admin)).toEqual(expect.arrayContaining([mine, admins]));
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/archive/${admins}`, headers: auth(user) })).statusCode).toBe(404);
+    await createClientOrganisation(t, 'Autre mairie', 'autre@example.test', 'client_admin');
+    const stranger = await apiKeyFor(t, 'autre@example.test');
+    for (const suffix of ['', '/content', '/events', '/proof', '/certificate']) {
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/archive/${mine}${suffix}`, headers: auth(stranger) })).statusCode).toBe(404);
+    }
+    expect(await listed(stranger)).toEqual([]);
+  });
+
+  it('finds documents by words of their title, tags and text (PDF text read by the indexing job)', async () => {
+    const { id } = (await deposit(admin, { retention_years: '5', title: 'Délibération', tags: 'conseil' })).json();
+    await indexArchiveText(t.container.archive, id);
+    const search = async (q: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/archive?query=${encodeURIComponent(q)}`, headers: auth(admin) })).json().data.map((i: { id: string }) => i.id);
+    const { rows } = await inScope(t.container.db, systemScope, (tx) => sql<{ text_content: string }>`SELECT text_content FROM archive_items WHERE id = ${id}`.execute(tx));
+    const word = rows[0]!.text_content.split(/\s+/).find((w) => /^[\p{L}]{6,}$/u.test(w))!;
+    expect(word).toBeTruthy();
+    expect(await search(word)).toContain(id);
+    expect(await search('conseil')).toContain(id);
+    expect(await search('délib')).toContain(id);
+    expect(await search('zzzzunlikely')).not.toContain(id);
+  });
+
+  it('issues a proof bundle that verifies offline, in the CLI too; a changed byte, another file or a rewritten entry does not', async () => {
+    const { id } = (await deposit(user)).json();
+    const r = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/proof`, headers: auth(user) });
+    expect(r.statusCode).toBe(200);
+    const bundle = r.json();
+    const ok = await verifyBundle(letter, bundle);
+    expect(ok.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(ok.checks.map((c) => c.id)).toEqual(['bundle', 'file_sha256', 'file_sha3_256', 'certificates', 'deposit_entry', 'file_timestamp', 'inclusion', 'checkpoint_signature', 'checkpoint_timestamp', 'consistency'].filter((c) => c !== 'consistency' || bundle.journal.earlier));
+    expect(ok.ok).toBe(true);
+
+    const changed = Buffer.from(letter);
+    changed[500] = changed[500]! ^ 0x01;
+    const bad = await verifyBundle(changed, bundle);
+    expect(bad.ok).toBe(false);
+    expect(bad.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['file_sha256', 'file_sha3_256', 'file_timestamp']);
+
+    const rewritten = structuredClone(bundle);
+    rewritten.journal.entries[0].entry = rewritten.journal.entries[0].entry.replace('"retention_years":1', '"retention_years":30');
+    const forged = await verifyBundle(letter, rewritten);
+    expect(forged.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['inclusion']);
+    expect(forged.checks.find((c) => c.id === 'inclusion')!.detail).toBe(`Journal entry ${bundle.journal.entries[0].seq} is not in the journal the checkpoint vouches for: changed, or not Pli's.`);
+
+    const dir = tempDir('verify-cli');
+    try {
+      fs.writeFileSync(path.join(dir, 'bail.pdf'), letter);
+      fs.writeFileSync(path.join(dir, 'bundle.json'), r.body);
+      fs.writeFileSync(path.join(dir, 'root.pem'), t.container.trust.keys.root.certificatePem);
+      const cli = await runVerify([path.join(dir, 'bail.pdf'), path.join(dir, 'bundle.json'), '--root', path.join(dir, 'root.pem')]);
+      expect(cli.code).toBe(0);
+      expect(cli.stdout.at(-1)).toBe('VERIFIED: this file is the one Pli archived, and its proof holds.');
+      fs.writeFileSync(path.join(dir, 'other.pdf'), changed);
+      const no = await runVerify([path.join(dir, 'other.pdf'), path.join(dir, 'bundle.json'), '--lang', 'fr']);
+      expect(no.code).toBe(1);
+      expect(no.stdout.join('\n')).toContain('✗ L’empreinte SHA-256 du fichier est');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses deleting before the end of the retention, with the date (English and French); the storage port refuses too', async () => {
+    const item = (await deposit(user, { retention_years: '10' })).json();
+    const en = await t.app.inject({ method: 'DELETE', url: `/api/v1/archive/${item.id}`, headers: auth(user) });
+    expect(en.statusCode).toBe(409);
+    const until = item.retain_until.slice(0, 10);
+    expect(en.json()).toMatchObject({ detail: `This document is kept until ${until}: it cannot be deleted before then. Once its retention ends, an administrator can have it destroyed.`, retain_until: item.retain_until });
+    const fr = await t.app.inject({ method: 'DELETE', url: `/api/v1/archive/${item.id}`, headers: auth(user, 'fr') });
+    expect(fr.json().detail).toBe(`Ce document est conservé jusqu’au ${until}\u00a0: il ne peut pas être supprimé avant. À l’échéance, un administrateur pourra le faire détruire.`);
+    await expect(t.container.storage.delete(item.sha256)).rejects.toMatchObject({ code: 'conflict' });
+    expect(await t.container.storage.stat(item.sha256)).not.toBeNull();
+  });
+
+  it('extends a retention, never shortens it (English and French)', async () => {
+    const item = (await deposit(user, { retention_years: '5' })).json();
+    const shorter = await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/retention`, headers: auth(user, 'fr'), payload: { retention_years: 3 } });
+    expect(shorter.statusCode).toBe(422);
+    expect(shorter.json().detail).toBe(`Une durée de conservation peut être prolongée, jamais raccourcie\u00a0: ce document est déjà conservé jusqu’au ${item.retain_until.slice(0, 10)}.`);
+    const longer = await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/retention`, headers: auth(user), payload: { retention_years: 30 } });
+    expect(longer.statusCode).toBe(200);
+    expect(longer.json().retain_until.slice(0, 4)).toBe(String(Number(item.retain_until.slice(0, 4)) + 25));
+    expect(await t.container.storage.retainedUntil(item.sha256)).toEqual(new Date(longer.json().retain_until));
+    // Even the database refuses to shorten it.
+    await expect(inScope(t.container.db, systemScope, (tx) => tx.updateTable('archive_items').set({ retention_years: 1 }).where('id', '=', item.id).execute())).rejects.toThrow(/never shortened/);
+  });
+
+  it('at the end of the retention: a legal hold blocks destruction; proposal, waiting period, approval by an administrator, a sealed certificate, and the file gone', async () => {
+    const bytes = Buffer.from(`Marché public n° ${Date.now()} — pièces`);
+    const item = (await deposit(user, { retention_years: '1', title: 'Marché' }, bytes, 'marche.txt')).json();
+    const hold = await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/legal-hold`, headers: auth(admin), payload: { reason: 'Contentieux au tribunal administratif' } });
+    expect(hold.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/legal-hold`, headers: auth(user), payload: { reason: 'moi aussi' } })).statusCode).toBe(403);
+
+    clock.advance(366 * DAY);
+    const held = await t.app.inject({ method: 'DELETE', url: `/api/v1/archive/${item.id}`, headers: auth(user, 'fr') });
+    expect(held.statusCode).toBe(409);
+    expect(held.json().detail).toBe('Ce document est sous gel juridique (Contentieux au tribunal administratif)\u00a0: il ne peut pas être détruit tant qu’un administrateur n’a pas levé le gel.');
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/archive/${item.id}/legal-hold`, headers: auth(admin) })).statusCode).toBe(200);
+
+    // The daily task proposes it (exactly once, however many times it runs).
+    const [a, b] = await Promise.all([proposeDueDestructions(t.container.archive), proposeDueDestructions(t.container.archive)]);
+    expect(await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('archive_items').select('status').where('id', '=', item.id).executeTakeFirstOrThrow())).toEqual({ status: 'destruction_proposed' });
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    const early = await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/destruction/approve`, headers: auth(admin) });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().detail).toMatch(/^The destruction can be approved from \d{4}-\d\d-\d\d, after the 30-day waiting period\.$/);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/destruction/approve`, headers: auth(user) })).statusCode).toBe(403);
+
+    clock.advance(30 * DAY);
+    const done = await t.app.inject({ method: 'POST', url: `/api/v1/archive/${item.id}/destruction/approve`, headers: auth(admin) });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'destroyed', sha256: item.sha256, tags: [] });
+    expect(await t.container.storage.stat(item.sha256)).toBeNull();
+    const content = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${item.id}/content`, headers: auth(user) });
+    expect(content.statusCode).toBe(409);
+    expect(content.json().detail).toMatch(/^This document was destroyed on \d{4}-\d\d-\d\d; only its record and its proofs remain\.$/);
+    const kinds = (await t.app.inject({ method: 'GET', url: `/api/v1/archive/${item.id}/events`, headers: auth(admin) })).json().data.map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual(['archive.deposited', 'archive.legal_hold_set', 'archive.legal_hold_released', 'archive.destruction_proposed', 'archive.destruction_executed']);
+
+    const certificate = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${item.id}/destruction-certificate`, headers: auth(user) });
+    expect(certificate.statusCode).toBe(200);
+    expect(certificate.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    if (!lacks('pdfsig')) {
+      const dir = tempDir('pdfsig');
+      try {
+        fs.writeFileSync(path.join(dir, 'c.pdf'), certificate.rawPayload);
+        const out = spawnSync('pdfsig', [path.join(dir, 'c.pdf')], { encoding: 'utf8' });
+        expect(out.stdout).toContain('Signature Validation: Signature is Valid.');
+        expect(out.stdout).toContain('Pli seal');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    clock.set(new Date(clock.now().getTime() - 396 * DAY));
+  });
+
+  it('the deposit certificate is a PDF sealed by Pli that pdfsig verifies', async () => {
+    const { id } = (await deposit(user)).json();
+    const certificate = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/certificate`, headers: auth(user) });
+    expect(certificate.statusCode).toBe(200);
+    if (lacks('pdfsig')) return;
+    const dir = tempDir('pdfsig');
+    try {
+      fs.writeFileSync(path.join(dir, 'c.pdf'), certificate.rawPayload);
+      const out = spawnSync('pdfsig', [path.join(dir, 'c.pdf')], { encoding: 'utf8' });
+      expect(out.stdout).toContain('Signature Validation: Signature is Valid.');
+      expect(out.stdout).toContain('Signature Type: ETSI.CAdES.detached');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tampering: a changed byte in a stored file and an edited journal row are reported by the integrity audit, precisely', async () => {
+    const item = (await deposit(admin, { retention_years: '1', title: 'Registre' }, Buffer.from(`Registre des délibérations ${Date.now()}`), 'registre.txt')).json();
+    const proof = (await t.app.inject({ method: 'GET', url: `/api/v1/archive/${item.id}/proof`, headers: auth(admin) })).json();
+    expect(await auditArchiveObjects(t.container.archive)).toEqual([]);
+
+    const file = path.join(t.container.config.dataDir, 'objects', item.sha256.slice(0, 2), item.sha256.slice(2, 4), item.sha256);
+    const original = fs.readFileSync(file);
+    fs.chmodSync(file, 0o644);
+    const altered = Buffer.from(original);
+    altered[3] = altered[3]! ^ 0x20;
+    fs.writeFileSync(file, altered);
+    try {
+      expect(await auditArchiveObjects(t.container.archive)).toEqual([{ id: item.id, organisationId: expect.stringMatching(/^org_/), sha256: item.sha256, problem: 'changed' }]);
+      const verdict = await verifyBundle(altered, proof);
+      expect(verdict.checks.find((c) => c.id === 'file_sha256')!.ok).toBe(false);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+
+    const seq = proof.journal.entries[0].seq;
+    await sql`ALTER TABLE trust_journal DISABLE TRIGGER USER`.execute(t.container.db);
+    await sql`UPDATE trust_journal SET entry = replace(entry, '"retention_years":1', '"retention_years":30') WHERE seq = ${seq}`.execute(t.container.db);
+    await sql`ALTER TABLE trust_journal ENABLE TRIGGER USER`.execute(t.container.db);
+    const keys = t.container.trust.keys;
+    const report = await auditJournal(t.container.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate }, () => auditArchiveObjects(t.container.archive));
+    expect(report.ok).toBe(false);
+    expect(report.findings).toContainEqual({ kind: 'entry_changed', seq, detail: 'its text no longer has the hash recorded when it was journaled' });
+  });
+});
