@@ -12,6 +12,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // The portal, and the offline proof verifier as a page of its own (/verify/): no framework,
+    // nothing fetched, so it keeps working with the network off.
+    rollupOptions: { input: { portal: fileURLToPath(new URL('index.html', import.meta.url)), verify: fileURLToPath(new URL('verify/index.html', import.meta.url)) } },
     // Mantine + React are one ~500 kB vendor bundle; not worth a warning at this stage.
     chunkSizeWarningLimit: 800,
   },

@@ -33,6 +33,9 @@ const TariffsPage = lazy(() => import('../features/tariffs/TariffsPage').then((m
 // The production floor (operators and provider administrators) likewise.
 const ProductionPage = lazy(() => import('../features/production/ProductionPage').then((m) => ({ default: m.ProductionPage })));
 // The client administrator's webhooks likewise.
+// The archives (and the proof verifier they carry) likewise.
+const ArchivePage = lazy(() => import('../features/archive/ArchivePage').then((m) => ({ default: m.ArchivePage })));
+const ArchiveItemPage = lazy(() => import('../features/archive/ArchiveItemPage').then((m) => ({ default: m.ArchiveItemPage })));
 const WebhooksPage = lazy(() => import('../features/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 
 const theme = createTheme({
@@ -77,7 +80,8 @@ export function App() {
               <Route path="orders/new" element={<MenuPage to="/orders"><NewOrderPage /></MenuPage>} />
               <Route path="orders/:id" element={<MenuPage to="/orders"><OrderPage /></MenuPage>} />
               <Route path="tracking" element={<MenuPage to="/tracking"><ComingSoonPage feature="tracking" /></MenuPage>} />
-              <Route path="archive" element={<MenuPage to="/archive"><ComingSoonPage feature="archive" /></MenuPage>} />
+              <Route path="archive" element={<MenuPage to="/archive"><ArchivePage /></MenuPage>} />
+              <Route path="archive/:id" element={<MenuPage to="/archive"><ArchiveItemPage /></MenuPage>} />
               <Route path="support" element={<MenuPage to="/support"><ComingSoonPage feature="support" /></MenuPage>} />
               <Route path="users" element={<MenuPage to="/users"><UsersPage /></MenuPage>} />
               <Route path="subscription" element={<MenuPage to="/subscription"><SubscriptionPage /></MenuPage>} />

@@ -8,6 +8,8 @@ export interface UploadOptions {
   /** Called with the fraction sent so far, 0 to 1. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  /** Form fields sent before the file (the server reads them whichever comes first). */
+  fields?: Record<string, string>;
 }
 
 function parse(xhr: XMLHttpRequest): unknown {
@@ -51,6 +53,7 @@ export function uploadFile<T>(url: string, file: File, options: UploadOptions = 
     options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
 
     const form = new FormData();
+    for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
     form.append(options.field ?? 'file', file, file.name);
     xhr.send(form);
   });

@@ -5,7 +5,6 @@ import { Page } from '../../components/Page';
 // What each page will hold, in one or two honest sentences: no fake buttons, no sample data.
 const TEXT = {
   tracking: { title: 'nav.tracking', body: 'comingSoon.tracking' },
-  archive: { title: 'nav.archive', body: 'comingSoon.archive' },
   support: { title: 'nav.support', body: 'comingSoon.support' },
   returns: { title: 'nav.returns', body: 'comingSoon.returns' },
   supportDesk: { title: 'nav.supportDesk', body: 'comingSoon.supportDesk' },
