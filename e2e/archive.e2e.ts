@@ -63,6 +63,16 @@ test('a client administrator archives a letter for 10 years and verifies its pro
       await dialog.getByRole('button', { name: 'Annuler' }).click();
     });
 
+    await step('the archived letter starts a new one in the order wizard', async () => {
+      const here = page.url();
+      await page.getByRole('button', { name: 'Réutiliser pour une nouvelle lettre' }).click();
+      await see(page.getByRole('heading', { level: 1, name: 'Nouveau courrier' }));
+      assert.equal(await field(page, 'Nom de la commande').inputValue(), 'Arrêté de voirie 2026-114');
+      await see(page.getByText('lettre-1-page.pdf'));
+      await page.goto(here);
+      await see(page.getByRole('cell', { name: 'Réutilisé pour une lettre' }));
+    });
+
     const downloads: { file: string; bundle: string } = { file: '', bundle: '' };
     await step('they download the document and its proof bundle', async () => {
       for (const [name, key] of [['Télécharger', 'file'], ['Preuve (.json)', 'bundle']] as const) {

@@ -17,11 +17,11 @@ import { createS3Storage } from './platform/storage/s3.storage.js';
 import { sweepObjects } from './platform/storage/object-sweeper.js';
 import type { ObjectStorage } from './platform/storage/storage.port.js';
 import { createSecretBox, loadSecretBoxKey, type SecretBox } from './platform/crypto/secret-box.js';
-import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, type DocumentDeps } from './modules/documents/index.js';
-import { depositSlipJob, floorSettings, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
+import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUMENT_RULES, uploadDocument, type DocumentDeps } from './modules/documents/index.js';
+import { batchDepositSlipExtracts, depositSlipJob, floorSettings, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
 import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
-import { auditArchiveObjects, indexArchiveText, indexArchiveTextJob, proposeDueDestructions, reassertRetentions, type ArchiveDeps } from './modules/archive/index.js';
+import { archiveDepositSlips, archiveDepositSlipsJob, archiveOrderFiles, archiveOrderFilesJob, auditArchiveObjects, indexArchiveText, indexArchiveTextJob, proposeDueDestructions, reassertRetentions, type ArchiveDeps } from './modules/archive/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
 import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
@@ -101,7 +101,19 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   if (trustKeys.created) logger.info({ dir: config.keysDir }, 'trust keys created (seal, time-stamping, their root)');
   const timeStamper = config.tsaUrl ? remoteTimeStamper(config.tsaUrl) : builtInTimeStamper(createTimeStampAuthority(trustKeys.timeStamping, clock));
   const checkpoints: CheckpointDeps = { db: database.db, clock, seal: trustKeys.seal, timeStamper };
-  const archive: ArchiveDeps = { db: database.db, clock, ids, storage, queue, timeStamper, keys: trustKeys, checkpoints, publicUrl: config.publicUrl, maxBytes: config.archiveMaxBytes };
+  const archive: ArchiveDeps = {
+    db: database.db,
+    clock,
+    ids,
+    storage,
+    queue,
+    timeStamper,
+    keys: trustKeys,
+    checkpoints,
+    publicUrl: config.publicUrl,
+    maxBytes: config.archiveMaxBytes,
+    newDocument: (principal, file) => uploadDocument(documents, principal, file),
+  };
   queue.work(indexArchiveTextJob, ({ item_id }) => indexArchiveText(archive, item_id));
   if (config.checkpointMinutes > 0) {
     queue.every('trust.checkpoint', config.checkpointMinutes * 60_000, async () => void (await writeCheckpoint(checkpoints)));
@@ -124,7 +136,20 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     checkAddress: checkFrenchAddress,
   };
   queue.work(convertDocumentJob, ({ document_id }) => convertDocument(documents, document_id));
-  const production: ProductionDeps = { db: database.db, clock, ids, storage, queue, zones: { markZone: documents.rules.insertionMark, window: documents.rules.window } };
+  const production: ProductionDeps = {
+    db: database.db,
+    clock,
+    ids,
+    storage,
+    queue,
+    zones: { markZone: documents.rules.insertionMark, window: documents.rules.window },
+    // The archive keeps an accepted order's files and a deposited batch's slips (M-6.b), in jobs
+    // enqueued by the decision's own transaction.
+    afterAccept: async (tx, order) => void (await queue.enqueue(tx, archiveOrderFilesJob, { order_id: order.id })),
+    afterDeposit: async (tx, batchId) => void (await queue.enqueue(tx, archiveDepositSlipsJob, { batch_id: batchId })),
+  };
+  queue.work(archiveOrderFilesJob, async ({ order_id }) => void (await archiveOrderFiles(archive, order_id)));
+  queue.work(archiveDepositSlipsJob, async ({ batch_id }) => void (await archiveDepositSlips(archive, () => batchDepositSlipExtracts(production, batch_id))));
   queue.work(intakeJob, ({ order_id }) => runIntake(production, order_id));
   queue.work(printFileJob, ({ batch_id }) => makePrintFile(production, batch_id));
   queue.work(depositSlipJob, ({ batch_id }) => prepareDepositSlip(production, batch_id));

@@ -103,6 +103,7 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/archive/:id/certificate': CLIENT,
   'GET /api/v1/archive/:id/destruction-certificate': CLIENT,
   'POST /api/v1/archive/:id/retention': CLIENT,
+  'POST /api/v1/archive/:id/reuse': CLIENT,
   'POST /api/v1/archive/:id/legal-hold': ['client_admin'],
   'DELETE /api/v1/archive/:id/legal-hold': ['client_admin'],
   'POST /api/v1/archive/:id/destruction/approve': ['client_admin'],

@@ -29,6 +29,7 @@ import {
   listArchive,
   proposeDestruction,
   releaseLegalHold,
+  reuseArchivedFile,
   setLegalHold,
   storeUpload,
   updateArchiveMetadata,
@@ -217,6 +218,15 @@ export function archiveRoutes(deps: ArchiveDeps): FastifyPluginAsyncZod {
         },
       );
     }
+
+    app.post(
+      '/api/v1/archive/:id/reuse',
+      {
+        config: { policy: archivePolicy.use },
+        schema: { tags, summary: 'Start a new letter from an archived file: it becomes a document, inspected like any upload', params, response: { 201: z.object({ document_id: idOf('doc') }), ...problemResponses(409, 413, 415, 422) } },
+      },
+      async (request, reply) => reply.code(201).send({ document_id: (await reuseArchivedFile(deps, requirePrincipal(request), request.params.id)).documentId }),
+    );
 
     app.post(
       '/api/v1/archive/:id/retention',

@@ -53,6 +53,8 @@ export interface ArchiveDeps {
   publicUrl: string;
   /** The largest file the electronic archive accepts (PLI_ARCHIVE_MAX_BYTES). */
   maxBytes: number;
+  /** Reuse: an archived file becomes a new letter document (the documents module's upload, inspection included). */
+  newDocument: (principal: UserPrincipal, file: { filename: string; stream: Readable }) => Promise<{ id: string }>;
 }
 
 export type ArchiveRow = Selectable<ArchiveItemsTable>;
@@ -60,6 +62,10 @@ export type ArchiveRow = Selectable<ArchiveItemsTable>;
 const sealDeps = (deps: ArchiveDeps) => ({ seal: deps.keys.seal, root: deps.keys.root, timeStamper: deps.timeStamper });
 
 export const indexArchiveTextJob = defineJob({ name: 'archive.index_text', schema: z.object({ item_id: z.string() }), retryLimit: 2, expireInSeconds: 600 });
+/** An accepted order's files, into the archive its options chose (the order's own transaction enqueues it). */
+export const archiveOrderFilesJob = defineJob({ name: 'archive.order_files', schema: z.object({ order_id: z.string() }), retryLimit: 5, expireInSeconds: 600 });
+/** A deposited batch's deposit-slip extracts, into the simple archive of the organisations that have it. */
+export const archiveDepositSlipsJob = defineJob({ name: 'archive.deposit_slips', schema: z.object({ batch_id: z.string() }), retryLimit: 5, expireInSeconds: 600 });
 
 /** The text kept for full-text search: enough for any letter or contract, never a whole book. */
 const MAX_TEXT_CHARS = 1_000_000;
@@ -186,8 +192,7 @@ const cleanFilename = (name: string) => (name || 'document').replace(/[\u0000-\u
 
 /**
  * The deposit itself: time-stamped (electronic), journaled and recorded in one transaction, its
- * certificate issued, then held by the storage's retention. Returns the row; null when the same
- * file of the same order is already archived (order files are archived once).
+ * certificate issued, then held by the storage's retention.
  */
 async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord): Promise<ArchiveRow> {
   const id = deps.ids.next('arc');
@@ -272,6 +277,90 @@ async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord):
   // every kept item's retention again.
   if (until) await deps.storage.retain(d.upload.sha256, until);
   return row;
+}
+
+/** Already kept: the same file of the same order, or the same named slip (a job that runs again archives nothing twice). */
+async function alreadyArchived(deps: Pick<ArchiveDeps, 'db'>, orderId: string, kind: ArchiveRow['kind'], match: { sha256: string } | { title: string }): Promise<boolean> {
+  const row = await inScope(deps.db, systemScope, (tx) => {
+    const q = tx.selectFrom('archive_items').select('id').where('order_id', '=', orderId).where('kind', '=', kind);
+    return ('sha256' in match ? q.where('sha256', '=', match.sha256) : q.where('title', '=', match.title)).executeTakeFirst();
+  });
+  return row !== undefined;
+}
+
+/** SHA3-256 of a stored object, read as a stream. */
+async function sha3Of(storage: ObjectStorage, key: string): Promise<string> {
+  const hash = createHash('sha3-256');
+  for await (const chunk of await storage.get(key)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The job after acceptance: each document of the order, as printed (the PDF), into the simple
+ * archive (kept for the contract) or the electronic one (its retention), as the order chose.
+ */
+export async function archiveOrderFiles(deps: ArchiveDeps, orderId: string): Promise<number> {
+  const order = await inScope(deps.db, systemScope, (tx) => tx.selectFrom('orders').select(['id', 'name', 'organisation_id', 'created_by', 'documents', 'options']).where('id', '=', orderId).executeTakeFirst());
+  const choice = (order?.options as { archive?: { type: 'none' | 'simple' | 'electronic'; retention_years?: number } } | undefined)?.archive;
+  if (!order || !choice || choice.type === 'none') return 0;
+  const ids = order.documents as string[];
+  const docs = await inScope(deps.db, systemScope, (tx) => tx.selectFrom('documents').select(['id', 'filename', 'sha256', 'size_bytes']).where('id', 'in', ids.length ? ids : ['']).execute());
+  let archived = 0;
+  for (const id of ids) {
+    const doc = docs.find((d) => d.id === id);
+    if (!doc?.sha256 || (await alreadyArchived(deps, order.id, 'sent_file', { sha256: doc.sha256 }))) continue;
+    const filename = doc.filename.replace(/\.[a-z0-9]{1,5}$/i, '') + '.pdf';
+    await recordDeposit(deps, systemScope, {
+      organisationId: order.organisation_id,
+      ownerUserId: order.created_by,
+      orderId: order.id,
+      tier: choice.type,
+      kind: 'sent_file',
+      retentionYears: choice.type === 'electronic' ? (choice.retention_years ?? 1) : null,
+      filename,
+      title: `${order.name} — ${filename}`,
+      tags: [],
+      fields: { order: order.name },
+      upload: { sha256: doc.sha256, sha3_256: await sha3Of(deps.storage, doc.sha256), sizeBytes: Number(doc.size_bytes), contentType: 'application/pdf' },
+    });
+    archived += 1;
+  }
+  return archived;
+}
+
+export interface DepositSlipExtract {
+  orderId: string;
+  orderName: string;
+  organisationId: string;
+  createdBy: string;
+  batchNumber: number;
+  pdf: Uint8Array;
+}
+
+/** The job after a batch's deposit: each client's extract of the deposit slip, for those with the simple archive. */
+export async function archiveDepositSlips(deps: ArchiveDeps, extracts: () => Promise<DepositSlipExtract[]>): Promise<number> {
+  let archived = 0;
+  for (const e of await extracts()) {
+    const contract = await inScope(deps.db, systemScope, (tx) => contractOptions(tx, e.organisationId));
+    const title = `Bordereau de dépôt B${e.batchNumber} — ${e.orderName}`;
+    if (!contract?.simple_archive || (await alreadyArchived(deps, e.orderId, 'deposit_slip', { title }))) continue;
+    const stored = await deps.storage.put(Buffer.from(e.pdf));
+    await recordDeposit(deps, systemScope, {
+      organisationId: e.organisationId,
+      ownerUserId: e.createdBy,
+      orderId: e.orderId,
+      tier: 'simple',
+      kind: 'deposit_slip',
+      retentionYears: null,
+      filename: `bordereau-B${e.batchNumber}.pdf`,
+      title,
+      tags: [],
+      fields: { order: e.orderName, batch: `B${e.batchNumber}` },
+      upload: { sha256: stored.sha256, sha3_256: createHash('sha3-256').update(e.pdf).digest('hex'), sizeBytes: stored.sizeBytes, contentType: 'application/pdf' },
+    });
+    archived += 1;
+  }
+  return archived;
 }
 
 function searchText(p: { title: string; filename: string; tags: string[]; fields: Record<string, string>; text: string | null }): string {
@@ -383,6 +472,18 @@ export async function archiveContent(deps: ArchiveDeps, principal: UserPrincipal
     return row;
   });
   return { item, stream: await deps.storage.get(item.sha256) };
+}
+
+/**
+ * Reuse (M-6.b): an archived file starts a new letter — uploaded again as a document, inspected
+ * like any upload (a file Pli cannot print is refused with the reason); journaled.
+ */
+export async function reuseArchivedFile(deps: ArchiveDeps, principal: UserPrincipal, id: string): Promise<{ documentId: string }> {
+  const item = await getArchiveItem(deps, principal, id);
+  if (item.status === 'destroyed') throw destroyedError(item);
+  const doc = await deps.newDocument(principal, { filename: item.filename, stream: await deps.storage.get(item.sha256) });
+  await inScope(deps.db, scopeOf(principal), (tx) => journal(tx, deps.clock, item, 'archive.reused', { by: principal.userId, document: doc.id }));
+  return { documentId: doc.id };
 }
 
 // ---------------------------------------------------------------------------------------------

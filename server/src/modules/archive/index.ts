@@ -1,6 +1,10 @@
 /** The archive module's public face. */
 export { archiveRoutes, presentArchiveItem } from './archive.routes.js';
 export {
+  archiveDepositSlips,
+  archiveDepositSlipsJob,
+  archiveOrderFiles,
+  archiveOrderFilesJob,
   auditArchiveObjects,
   indexArchiveText,
   indexArchiveTextJob,

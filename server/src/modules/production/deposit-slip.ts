@@ -131,21 +131,37 @@ export async function orderDepositSlips(deps: ProductionDeps, principal: UserPri
 
 /** The client's extract, read in its own scope: the batch's other letters are not its to read. */
 export async function orderDepositSlipPdf(deps: ProductionDeps, principal: UserPrincipal, orderId: string, batchId: string): Promise<Uint8Array> {
-  const input = await inScope(deps.db, scopeOf(principal), async (tx) => {
-    const order = await loadOrder(tx, principal, orderId);
-    const organisation = await tx.selectFrom('organisations').select('name').where('id', '=', order.organisation_id).executeTakeFirstOrThrow();
-    const batch = await tx.selectFrom('batches').select(['id', 'number', 'attributes', 'status', 'deposit_slip']).where('id', '=', batchId).executeTakeFirst();
-    if (!batch || batch.status !== 'deposited' || !batch.deposit_slip?.confirmed_at) throw notFound('not_found.deposit_slip');
-    const attributes = batch.attributes as unknown as ProductionAttributes;
-    const lines = await slipLines(tx, batchId, attributes, orderId);
-    if (lines.length === 0) throw notFound('not_found.deposit_slip');
-    return { batch, attributes, lines, organisation: organisation.name, order: order.name };
-  });
+  return inScope(deps.db, scopeOf(principal), async (tx) => extractPdf(tx, await loadOrder(tx, principal, orderId), batchId));
+}
+
+async function extractPdf(tx: Tx, order: { id: string; name: string; organisation_id: string }, batchId: string): Promise<Uint8Array> {
+  const organisation = await tx.selectFrom('organisations').select('name').where('id', '=', order.organisation_id).executeTakeFirstOrThrow();
+  const batch = await tx.selectFrom('batches').select(['id', 'number', 'attributes', 'status', 'deposit_slip']).where('id', '=', batchId).executeTakeFirst();
+  if (!batch || batch.status !== 'deposited' || !batch.deposit_slip?.confirmed_at) throw notFound('not_found.deposit_slip');
+  const attributes = batch.attributes as unknown as ProductionAttributes;
+  const lines = await slipLines(tx, batchId, attributes, order.id);
+  if (lines.length === 0) throw notFound('not_found.deposit_slip');
   return depositSlipPdf({
-    batchNumber: Number(input.batch.number),
-    attributes: input.attributes,
-    lines: input.lines,
-    at: new Date(input.batch.deposit_slip!.confirmed_at!),
-    extractFor: { organisation: input.organisation, order: input.order },
+    batchNumber: Number(batch.number),
+    attributes,
+    lines,
+    at: new Date(batch.deposit_slip.confirmed_at),
+    extractFor: { organisation: organisation.name, order: order.name },
+  });
+}
+
+/** Every client's extract of a deposited batch, one per order (the simple archive keeps them). */
+export async function batchDepositSlipExtracts(deps: Pick<ProductionDeps, 'db'>, batchId: string) {
+  return inScope(deps.db, systemScope, async (tx) => {
+    const batch = await tx.selectFrom('batches').select('number').where('id', '=', batchId).executeTakeFirstOrThrow();
+    const orders = await tx
+      .selectFrom('orders as o')
+      .select(['o.id', 'o.name', 'o.organisation_id', 'o.created_by'])
+      .where('o.id', 'in', (eb) => eb.selectFrom('mailpieces as m').innerJoin('batch_mailpieces as bm', 'bm.mailpiece_id', 'm.id').select('m.order_id').where('bm.batch_id', '=', batchId))
+      .orderBy('o.id')
+      .execute();
+    const extracts = [];
+    for (const o of orders) extracts.push({ orderId: o.id, orderName: o.name, organisationId: o.organisation_id, createdBy: o.created_by, batchNumber: Number(batch.number), pdf: await extractPdf(tx, o, batchId) });
+    return extracts;
   });
 }

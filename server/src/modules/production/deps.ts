@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Tx } from '../../platform/db/scope.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
@@ -14,4 +15,10 @@ export interface ProductionDeps {
   queue: JobQueue;
   /** Where the floor prints its mark and where the envelope window is (the documents' rules). */
   zones: { markZone: ZoneMm; window: ZoneMm };
+  /**
+   * What happens elsewhere in the transaction of a floor decision (the archive keeps the files
+   * of an accepted order and the deposit slips of a deposited batch): the wiring says.
+   */
+  afterAccept?: (tx: Tx, order: { id: string; organisation_id: string }) => Promise<void>;
+  afterDeposit?: (tx: Tx, batchId: string) => Promise<void>;
 }

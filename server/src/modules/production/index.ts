@@ -1,7 +1,7 @@
 /** The production floor's public face. */
 export { buildBatches, makePrintFile, printFileJob, runBatching } from './batches.js';
 export type { ProductionDeps } from './deps.js';
-export { depositSlipJob, prepareDepositSlip } from './deposit-slip.js';
+export { batchDepositSlipExtracts, depositSlipJob, prepareDepositSlip } from './deposit-slip.js';
 export { floorSettings } from './floor-settings.js';
 export { seedDemoRange } from './registered-ranges.js';
 export { intakeJob, runIntake } from './intake.js';

@@ -43,6 +43,7 @@ async function accept(tx: Tx, deps: ProductionDeps, actor: UserPrincipal | null,
     extra: { accepted_at: now, decided_by: actor?.userId ?? null },
     detail: { by: actor ? 'operator' : 'automatic checks' },
   });
+  await deps.afterAccept?.(tx, row);
   if (actor) await recordAudit(tx, deps, { organisationId: actor.organisationId, actorUserId: actor.userId, action: 'order.accepted', subjectId: id });
 }
 

@@ -168,6 +168,7 @@ async function scanWholeBatch(tx: Tx, deps: ProductionDeps, principal: UserPrinc
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', message('scan.by_someone_else', { what }));
   if (step === 'franked') await deps.queue.enqueue(tx, depositSlipJob, { batch_id: batchId });
+  if (step === 'deposited') await deps.afterDeposit?.(tx, batchId);
   await tx.insertInto('batch_events').values({ id: deps.ids.next('evt'), batch_id: batchId, type: `batch.${step}`, detail: JSON.stringify({ mailpieces: moved.length }), actor_user_id: principal.userId, at: deps.clock.now() }).execute();
   const orders = await rollUp(tx, deps, principal.userId, moved.map((m) => m.order_id));
   return { kind: 'batch', id: batchId, label, step, moved: moved.length, orders };

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Code, Group, Select, SimpleGrid, Stack, Table, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { describeCheck, verifyBundle, type Verification } from '#verifier/verify.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -21,6 +21,7 @@ import {
   useExtendRetention,
   useProposeDestruction,
   useReleaseLegalHold,
+  useReuse,
   useSetLegalHold,
   type ArchiveItem,
 } from './api';
@@ -99,6 +100,7 @@ export function ArchiveItemPage() {
             </Button>
           </Group>
         )}
+        {a.status !== 'destroyed' && a.content_type === 'application/pdf' && <ReuseButton item={a} />}
         {a.status !== 'destroyed' && <VerifyHere item={a} />}
       </Section>
       {a.tier === 'electronic' && <RetentionSection item={a} />}
@@ -117,6 +119,27 @@ function Fact({ label, value }: { label: string; value: string }) {
         {value}
       </Text>
     </div>
+  );
+}
+
+/** Reuse (M-6.b): the archived PDF starts a new letter in the order wizard. */
+function ReuseButton({ item }: { item: ArchiveItem }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const reuse = useReuse();
+  return (
+    <Stack gap="xs">
+      <Group>
+        <Button
+          variant="light"
+          loading={reuse.isPending}
+          onClick={() => reuse.mutate({ id: item.id }, { onSuccess: ({ document_id }) => navigate(`/orders/new?${new URLSearchParams({ letter: document_id, name: item.title })}`) })}
+        >
+          {t('archive.item.reuse')}
+        </Button>
+      </Group>
+      <ErrorAlert error={reuse.error} title={t('archive.item.reuseRefused')} />
+    </Stack>
   );
 }
 

@@ -78,6 +78,11 @@ export const useProposeDestruction = () => useItemAct(({ id }: { id: string }) =
 export const useApproveDestruction = () => useItemAct(({ id }: { id: string }) => http.post<ArchiveItem>(`${itemPath(id)}/destruction/approve`));
 export const useUpdateMetadata = () => useItemAct(({ id, title, tags }: { id: string; title: string; tags: string[] }) => http.patch<ArchiveItem>(itemPath(id), { title, tags }));
 
+/** An archived file becomes a new letter document (inspected as any upload). */
+export function useReuse() {
+  return useMutation({ mutationFn: ({ id }: { id: string }) => http.post<{ document_id: string }>(`${itemPath(id)}/reuse`) });
+}
+
 /** The file and its proof bundle, for the check in the browser (the reading is journaled as a consultation). */
 export async function fetchForVerification(id: string): Promise<{ file: Uint8Array; bundle: string }> {
   const [file, bundle] = await Promise.all([

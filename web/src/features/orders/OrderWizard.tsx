@@ -57,7 +57,8 @@ export function OrderWizard({ order }: { order: OrderDto | null }) {
   // wrap onto a second line or be squeezed, so the steps go one under the other.
   const narrow = useMediaQuery('(max-width: 63.99em)') ?? false;
 
-  const [form, setForm] = useState<OrderForm>(() => (order ? formOf(order) : emptyForm()));
+  // A new letter may start from a document already uploaded (`?letter=doc_…&name=…`: an archived file reused).
+  const [form, setForm] = useState<OrderForm>(() => (order ? formOf(order) : { ...emptyForm(), letter: params.get('letter'), name: params.get('name') ?? '' }));
   const formRef = useRef(form);
   useEffect(() => {
     formRef.current = form;
