@@ -47,7 +47,7 @@ const APPENDS = Number(process.env.BENCH_APPENDS ?? 5_000);
 const WRITERS = 4;
 const LEAVES = Number(process.env.BENCH_LEAVES ?? 1_000_000);
 const PROOFS = 200;
-/** Files deposited before the timed ones (the first also checked with openssl), and proofs made before the timed ones. */
+/** Files deposited before the timed ones (each token also checked with openssl), and proofs made before the timed ones. */
 const WARM_UP = 4;
 const SIZES = [
   { label: '1 KB', bytes: 1024 },
@@ -243,11 +243,11 @@ out(
 );
 
 // (c) Proofs at LEAVES leaves ------------------------------------------------------------------
-// Appending a million entries one transaction at a time would take hours: the entries and every
+// Appending a million entries one transaction at a time would take over half an hour: the entries and every
 // perfect subtree's hash are made here with the journal's own hasher and canonical form, and
 // loaded in bulk. Only the last node of each level is needed to append the next leaf.
 const start = Number((await sql<{ size: number }>`SELECT size FROM trust_journal_head`.execute(db)).rows[0]!.size);
-if (start > LEAVES) throw new Error(`the journal already has ${start} entries, more than BENCH_LEAVES=${LEAVES}`);
+if (start > LEAVES) throw new Error(`the journal already has ${start} entries, more than BENCH_LEAVES=${LEAVES}: run on a fresh database`);
 const frontier = new Map<number, { index: number; hash: Digest }>();
 for (const r of (await sql<{ level: number; index: number; hash: Uint8Array }>`SELECT DISTINCT ON (level) level, index, hash FROM trust_journal_nodes ORDER BY level, index DESC`.execute(db)).rows) {
   frontier.set(Number(r.level), { index: Number(r.index), hash: new Uint8Array(r.hash) });
