@@ -25,9 +25,10 @@ import { archiveDepositSlips, archiveDepositSlipsJob, archiveOrderFiles, archive
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
 import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
-import { auditAndJournal } from './platform/trust/journal-audit.js';
+import { auditAndJournal, integrityAlertEmail, type AuditAlert } from './platform/trust/journal-audit.js';
 import { builtInTimeStamper, createTimeStampAuthority, remoteTimeStamper, type TimeStamper } from './platform/trust/time-stamping.js';
 import { loadOrCreateTrustKeys, type TrustKeys } from './platform/trust/trust-keys.js';
+import { recordKeysInUse } from './platform/trust/key-history.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
 export interface Container {
@@ -99,8 +100,15 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   // Where the workers run: stored objects no row references are deleted, hourly (ADR 0007).
   const trustKeys = await loadOrCreateTrustKeys(config.keysDir, clock);
   if (trustKeys.created) logger.info({ dir: config.keysDir }, 'trust keys created (seal, time-stamping, their root)');
+  // The certificates in use are journaled when new: old checkpoints keep being checked against theirs.
+  if ((await recordKeysInUse({ db: database.db, clock }, trustKeys)) === 'rotated') logger.warn({ dir: config.keysDir }, 'trust keys rotated: the new certificates are journaled');
   const timeStamper = config.tsaUrl ? remoteTimeStamper(config.tsaUrl) : builtInTimeStamper(createTimeStampAuthority(trustKeys.timeStamping, clock));
-  const checkpoints: CheckpointDeps = { db: database.db, clock, seal: trustKeys.seal, timeStamper };
+  const checkpoints: CheckpointDeps = { db: database.db, clock, seal: trustKeys.seal, timeStamper, storage };
+  // The provider's administrators hear of any integrity finding by e-mail, as well as in the logs.
+  const integrityAlert: AuditAlert = async (tx, findings) => {
+    const admins = await tx.selectFrom('users').select(['email', 'name']).where('role', '=', 'provider_admin').where('status', '=', 'active').execute();
+    for (const admin of admins) await mail.queue(tx, { organisationId: null, ...integrityAlertEmail(admin, findings) });
+  };
   const archive: ArchiveDeps = {
     db: database.db,
     clock,
@@ -120,7 +128,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     // The daily integrity audit: journaled, and loud in the provider's logs when anything is found.
     queue.every('trust.audit', 24 * 3600_000, async () => {
       await reassertRetentions(archive);
-      await auditAndJournal(checkpoints, trustKeys, logger, () => auditArchiveObjects(archive));
+      await auditAndJournal(checkpoints, trustKeys, logger, () => auditArchiveObjects(archive), integrityAlert);
     });
   }
   // Archived documents whose retention has ended are proposed for destruction, daily.

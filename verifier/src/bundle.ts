@@ -16,6 +16,8 @@ export interface BundleCheckpoint {
   readonly signature: string;
   /** RFC 3161 token (DER ContentInfo, base64) over the statement's SHA-256. */
   readonly timestamp_token: string;
+  /** The seal certificate (PEM) that signed it, when not `certificates.seal` (a key rotated since). */
+  readonly seal_certificate?: string;
 }
 
 export interface BundleEntry {

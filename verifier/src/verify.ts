@@ -79,8 +79,11 @@ function fromPem(label: string, text: string): Uint8Array {
 }
 
 const certificate = (pem: string) => pkijs.Certificate.fromBER(buffer(fromPem('CERTIFICATE', pem)));
+/** The bytes in an ArrayBuffer of their own (a Node Buffer's `slice` is a view of a shared pool, not a copy). */
 function buffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
 }
 
 async function publicKeyOf(cert: pkijs.Certificate): Promise<CryptoKey> {
@@ -213,8 +216,21 @@ export async function verifyBundle(file: Uint8Array, bundleText: string | ProofB
     { count: entries.length, size: cp.tree_size, failed: notIncluded.join(', ') },
   );
 
-  const sealKey = await publicKeyOf(seal);
-  const forged = await verifyCheckpointSignature(cp, sealKey);
+  /** The seal that signed a checkpoint: the bundle's, or the one of its day (a key rotated since), issued by the root either way. */
+  const sealKeyOf = async (c: BundleCheckpoint): Promise<CryptoKey | string> => {
+    if (c.seal_certificate === undefined) return publicKeyOf(seal);
+    try {
+      const own = certificate(c.seal_certificate);
+      return (await own.verify(root)) ? publicKeyOf(own) : 'its seal certificate is not issued by the root';
+    } catch {
+      return 'its seal certificate cannot be read';
+    }
+  };
+  const signedBy = async (c: BundleCheckpoint) => {
+    const key = await sealKeyOf(c);
+    return typeof key === 'string' ? key : verifyCheckpointSignature(c, key);
+  };
+  const forged = await signedBy(cp);
   add('checkpoint_signature', forged === null, forged === null ? `Pli's seal signed that journal's head at ${cp.signed_at}.` : `The checkpoint is not one Pli signed: ${forged}.`, { at: cp.signed_at });
   facts.checkpointSignedAt = cp.signed_at;
   try {
@@ -228,7 +244,7 @@ export async function verifyBundle(file: Uint8Array, bundleText: string | ProofB
   // 5. The journal only grew since the first checkpoint that held the deposit.
   const earlier = bundle.journal.earlier;
   if (earlier) {
-    const earlierForged = await verifyCheckpointSignature(earlier.checkpoint, sealKey);
+    const earlierForged = await signedBy(earlier.checkpoint);
     const consistent = verifyConsistency(earlier.checkpoint.tree_size, cp.tree_size, earlier.consistency.map(fromBase64), fromBase64(earlier.checkpoint.root_hash), rootHash, hasher);
     const ok = earlierForged === null && consistent;
     add(

@@ -77,7 +77,7 @@ export async function runCommand(container: Container, argv: string[]): Promise<
       }
       case 'journal': {
         if (sub === 'audit') {
-          const report = await auditJournal(container.db, { sealCertificatePem: container.trust.keys.seal.certificatePem, rootCertificate: container.trust.keys.root.certificate }, () => auditArchiveObjects(container.archive));
+          const report = await auditJournal(container.db, { sealCertificatePem: container.trust.keys.seal.certificatePem, rootCertificate: container.trust.keys.root.certificate }, () => auditArchiveObjects(container.archive), container.storage);
           const summary = `Journal: ${report.entries} entries, ${report.checkpoints} checkpoint${report.checkpoints === 1 ? '' : 's'}; the first ${report.verifiedUpTo} verified against a signed, time-stamped checkpoint.`;
           if (report.ok) return ok(summary, 'No finding: every entry is the one its checkpoints vouch for.');
           return { code: 1, stdout: [...out, summary], stderr: report.findings.map(describeFinding) };

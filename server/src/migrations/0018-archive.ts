@@ -8,6 +8,8 @@
  * a destroyed item keeps a minimal record so that its old proofs still verify. Clients' archives
  * are read by their organisation only: provider staff keep them, they do not read them (the
  * system scope — jobs, the integrity audit — does).
+ *
+ * And the journal's checkpoints gain the key of their copy in object storage.
  */
 export const statements: string[] = [
   `CREATE TABLE archive_items (
@@ -31,6 +33,7 @@ export const statements: string[] = [
      retention_years smallint CHECK (retention_years IN (1, 3, 5, 10, 30)),
      retain_until timestamptz,
      timestamp_token bytea,
+     timestamped_at timestamptz,
      deposit_seq bigint NOT NULL REFERENCES trust_journal (seq),
      certificate_sha256 text,
      status text NOT NULL DEFAULT 'kept' CHECK (status IN ('kept', 'destruction_proposed', 'destroyed')),
@@ -52,8 +55,9 @@ export const statements: string[] = [
   `CREATE INDEX archive_items_object ON archive_items (sha256)`,
   `CREATE INDEX archive_items_search ON archive_items USING gin (to_tsvector('simple', search_text))`,
   `CREATE INDEX archive_items_due ON archive_items (retain_until) WHERE status = 'kept'`,
-  // One simple-archive copy of a file per order: an order's files are archived once.
+  // An order's files are archived once, and a batch's deposit slip once per order (jobs may run again).
   `CREATE UNIQUE INDEX archive_items_order_file ON archive_items (order_id, kind, sha256) WHERE order_id IS NOT NULL`,
+  `CREATE UNIQUE INDEX archive_items_order_slip ON archive_items (order_id, title) WHERE kind = 'deposit_slip'`,
 
   `CREATE FUNCTION pli_archive_item_guard() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
@@ -62,7 +66,7 @@ export const statements: string[] = [
      END IF;
      IF NEW.id <> OLD.id OR NEW.organisation_id <> OLD.organisation_id OR NEW.tier <> OLD.tier OR NEW.sha256 <> OLD.sha256
         OR NEW.sha3_256 <> OLD.sha3_256 OR NEW.size_bytes <> OLD.size_bytes OR NEW.deposited_at <> OLD.deposited_at
-        OR NEW.deposit_seq <> OLD.deposit_seq OR NEW.timestamp_token IS DISTINCT FROM OLD.timestamp_token
+        OR NEW.deposit_seq <> OLD.deposit_seq OR NEW.timestamp_token IS DISTINCT FROM OLD.timestamp_token OR NEW.timestamped_at IS DISTINCT FROM OLD.timestamped_at
         OR NEW.retention_years < OLD.retention_years OR NEW.retain_until < OLD.retain_until THEN
        RAISE EXCEPTION 'what proves a deposit never changes, and a retention is never shortened' USING ERRCODE = 'insufficient_privilege';
      END IF;
@@ -81,4 +85,7 @@ export const statements: string[] = [
      USING (pli_scope() = 'system' OR organisation_id = pli_tenant())
      WITH CHECK (pli_scope() = 'system' OR organisation_id = pli_tenant())`,
   `GRANT SELECT, INSERT, UPDATE ON archive_items TO pli_app`,
+
+  // Each checkpoint also kept as an object under a retention (WORM): a copy the database cannot rewrite.
+  `ALTER TABLE trust_checkpoints ADD COLUMN object_sha256 text`,
 ];

@@ -15,9 +15,16 @@ export interface TimeStampFacts {
 }
 
 export function timeStampFacts(token: Uint8Array): TimeStampFacts {
-  const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(token.slice().buffer as ArrayBuffer).content });
+  const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(token)).content });
   const tst = pkijs.TSTInfo.fromBER(signed.encapContentInfo.eContent!.getValue());
   return { genTime: tst.genTime, serial: Buffer.from(tst.serialNumber.valueBlock.valueHexView).toString('hex') };
+}
+
+/** The QR code of the verify page: the same on every certificate, drawn once. */
+let qrCache: { text: string; png: Promise<Buffer> } | null = null;
+function qrPng(text: string): Promise<Buffer> {
+  if (qrCache?.text !== text) qrCache = { text, png: QRCode.toBuffer(text, { type: 'png', margin: 1, width: 300, errorCorrectionLevel: 'M' }) };
+  return qrCache.png;
 }
 
 const frDate = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
@@ -52,7 +59,7 @@ async function certificate(seal: SealDeps, heading: [string, string], intro: str
     p.next(6);
   }
   if (qr) {
-    const png = await QRCode.toBuffer(qr, { type: 'png', margin: 1, width: 300, errorCorrectionLevel: 'M' });
+    const png = await qrPng(qr);
     const image = await p.doc.embedPng(png);
     p.doc.getPage(0).drawImage(image, { x: 20 * MM, y: 20 * MM, width: 35 * MM, height: 35 * MM });
     p.doc.getPage(0).drawText(qr, { x: 60 * MM, y: 36 * MM, size: 9 });

@@ -37,7 +37,6 @@ import {
   type ArchiveRow,
   type StoredUpload,
 } from './archive.js';
-import { timeStampFacts } from './archive-certificates.js';
 import { archivePolicy } from './archive.policy.js';
 import { proofBundle } from './proof-bundle.js';
 
@@ -62,7 +61,7 @@ export function presentArchiveItem(r: ArchiveRow): ArchiveItemDto {
     retention_years: r.retention_years,
     retain_until: isoTimeOrNull(r.retain_until),
     timestamp_token: token ? Buffer.from(token).toString('base64') : null,
-    timestamped_at: token ? timeStampFacts(token).genTime.toISOString() : null,
+    timestamped_at: isoTimeOrNull(r.timestamped_at),
     legal_hold: r.legal_hold_reason ? { reason: r.legal_hold_reason, since: isoTime(r.legal_hold_at!) } : null,
     destruction: r.destruction_proposed_at || r.destroyed_at
       ? { proposed_at: isoTime(r.destruction_proposed_at ?? r.destroyed_at!), approvable_from: isoTime(approvableFrom(new Date(r.destruction_proposed_at ?? r.destroyed_at!))), destroyed_at: isoTimeOrNull(r.destroyed_at) }

@@ -1,15 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProofBundle } from '#verifier/bundle.js';
 import { verifyBundle } from '#verifier/verify.js';
+import { canonicalJson } from '#domain/trust/canonical-json.js';
 import { apiKeyFor, backends, createClientOrganisation, createTestApp, FIXTURES, multipartFile, tempDir, type TestApp } from '../../../test/helpers.js';
 import { lacks } from '../../../test/outside-tools.js';
 import { fixedClock } from '../../platform/clock/clock.js';
 import { inScope, systemScope } from '../../platform/db/scope.js';
 import { auditJournal } from '../../platform/trust/journal-audit.js';
+import { certificateDer, generateKeyPair, issueCertificate, pem, privateKeyFromPem } from '../../platform/trust/pki.js';
+import { loadOrCreateTrustKeys } from '../../platform/trust/trust-keys.js';
 import { runVerify } from '../../cli/verify-command.js';
 import { auditArchiveObjects, indexArchiveText, proposeDueDestructions } from './index.js';
 
@@ -302,5 +306,81 @@ describe.each(backends())('the electronic archive on %s', (kind) => {
     const report = await auditJournal(t.container.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate }, () => auditArchiveObjects(t.container.archive));
     expect(report.ok).toBe(false);
     expect(report.findings).toContainEqual({ kind: 'entry_changed', seq, detail: 'its text no longer has the hash recorded when it was journaled' });
+  });
+});
+
+describe('tampering seen by the offline verifier', () => {
+  let t: TestApp;
+  let key: string;
+  let bundle: ProofBundle;
+  const file = Buffer.from(`Procès-verbal d’élection ${Date.now()}`);
+  const failed = async (b: ProofBundle) => (await verifyBundle(file, b)).checks.filter((c) => !c.ok).map((c) => c.id);
+
+  beforeAll(async () => {
+    t = await createTestApp('pglite');
+    key = await apiKeyFor(t, 'admin@mairie-demo.test');
+    const auth = { authorization: `Bearer ${key}` };
+    const body = depositBody(file, 'pv.txt', { retention_years: '3' });
+    const { id } = (await t.app.inject({ method: 'POST', url: '/api/v1/archive', payload: body.payload, headers: { ...auth, ...body.headers } })).json();
+    await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/proof`, headers: auth });
+    await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/content`, headers: auth });
+    bundle = (await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/proof`, headers: auth })).json();
+  });
+  afterAll(() => t.close());
+
+  it('an untouched bundle verifies, its journal extending the first checkpoint that held the deposit', async () => {
+    expect(bundle.journal.entries.map((e) => JSON.parse(e.entry).kind)).toEqual(['archive.deposited', 'archive.proof_exported', 'archive.downloaded', 'archive.proof_exported']);
+    expect(bundle.journal.earlier).not.toBeNull();
+    expect(await failed(bundle)).toEqual([]);
+  });
+
+  it('a deleted entry, two entries reordered, a consistency proof or a checkpoint replaced: each named', async () => {
+    const deleted = structuredClone(bundle) as any;
+    deleted.journal.entries.splice(0, 1);
+    // Without its deposit entry, the file's time-stamp is tied to nothing either.
+    expect(await failed(deleted)).toEqual(['deposit_entry', 'file_timestamp']);
+
+    const reordered = structuredClone(bundle) as any;
+    const [a, b] = [reordered.journal.entries[1]!, reordered.journal.entries[2]!];
+    reordered.journal.entries[1] = { ...b, seq: a.seq };
+    reordered.journal.entries[2] = { ...a, seq: b.seq };
+    const verdict = await verifyBundle(file, reordered);
+    expect(verdict.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['inclusion']);
+    expect(verdict.checks.find((c) => c.id === 'inclusion')!.detail).toBe(`Journal entries ${a.seq}, ${b.seq} are not in the journal the checkpoint vouches for: changed, or not Pli's.`);
+
+    const inconsistent = structuredClone(bundle);
+    const proof = inconsistent.journal.earlier!.consistency as string[];
+    const hash = Buffer.from(proof[0]!, 'base64');
+    hash[0] = hash[0]! ^ 1;
+    proof[0] = hash.toString('base64');
+    expect(await failed(inconsistent)).toEqual(['consistency']);
+
+    // A checkpoint of another tree head, signed with a key of someone else's.
+    const outsider = await loadOrCreateTrustKeys(path.join(tempDir('outsider'), 'keys'), { now: () => new Date() });
+    const replaced = structuredClone(bundle) as { -readonly [K in keyof ProofBundle]: any };
+    const cp = replaced.journal.checkpoint;
+    cp.root_hash = Buffer.alloc(32, 7).toString('base64');
+    cp.statement = canonicalJson({ log: 'pli-trust-journal/v1', tree_size: cp.tree_size, root_hash: cp.root_hash, signed_at: cp.signed_at });
+    cp.signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, outsider.seal.privateKey, Buffer.from(cp.statement))).toString('base64');
+    expect(await failed(replaced)).toEqual(['inclusion', 'checkpoint_signature', 'checkpoint_timestamp', 'consistency']);
+    cp.seal_certificate = outsider.seal.certificatePem;
+    const claimed = await verifyBundle(file, replaced);
+    expect(claimed.checks.find((c) => c.id === 'checkpoint_signature')!.detail).toBe('The checkpoint is not one Pli signed: its seal certificate is not issued by the root.');
+  });
+
+  it('a checkpoint signed before a key rotation carries the seal certificate of its day, issued by the same root', async () => {
+    const keysDir = path.join(t.container.config.dataDir, 'keys', 'trust');
+    const rootKey = (await privateKeyFromPem(fs.readFileSync(path.join(keysDir, 'root.key.pem'), 'utf8'))).privateKey;
+    const next = await generateKeyPair();
+    const now = new Date();
+    const newSeal = await issueCertificate({ subject: 'Pli seal 2', publicKey: next.publicKey, issuer: { certificate: t.container.trust.keys.root.certificate, privateKey: rootKey }, notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + 3650 * DAY), kind: 'seal' });
+    const rotated = structuredClone(bundle) as { -readonly [K in keyof ProofBundle]: any };
+    rotated.certificates.seal = pem('CERTIFICATE', certificateDer(newSeal));
+    // Without the certificate of its day, the old checkpoint's signature is not the (new) seal's …
+    expect(await failed(rotated)).toEqual(['checkpoint_signature', 'consistency']);
+    // … with it, it holds.
+    rotated.journal.checkpoint.seal_certificate = t.container.trust.keys.seal.certificatePem;
+    rotated.journal.earlier.checkpoint.seal_certificate = t.container.trust.keys.seal.certificatePem;
+    expect(await failed(rotated)).toEqual([]);
   });
 });

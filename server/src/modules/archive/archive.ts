@@ -157,7 +157,7 @@ export async function depositDocument(deps: ArchiveDeps, principal: UserPrincipa
   if (input.upload.sizeBytes === 0) throw new AppError('business_rule', 'archive.empty');
   const contract = await inScope(deps.db, scopeOf(principal), (tx) => contractOptions(tx, principal.organisationId));
   if (!contract?.electronic_archive) throw new AppError('business_rule', 'archive.no_electronic_archive');
-  return recordDeposit(deps, scopeOf(principal), {
+  const row = await recordDeposit(deps, scopeOf(principal), {
     organisationId: principal.organisationId,
     ownerUserId: principal.userId,
     orderId: null,
@@ -170,6 +170,7 @@ export async function depositDocument(deps: ArchiveDeps, principal: UserPrincipa
     fields: input.fields,
     upload: input.upload,
   });
+  return row!; // no order: nothing it could collide with
 }
 
 interface DepositRecord {
@@ -194,14 +195,17 @@ const cleanFilename = (name: string) => (name || 'document').replace(/[\u0000-\u
  * The deposit itself: time-stamped (electronic), journaled and recorded in one transaction, its
  * certificate issued, then held by the storage's retention.
  */
-async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord): Promise<ArchiveRow> {
+async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord): Promise<ArchiveRow | null> {
   const id = deps.ids.next('arc');
   const now = deps.clock.now();
   const filename = cleanFilename(d.filename);
   const title = (d.title?.trim() || filename.replace(/\.[a-z0-9]{1,5}$/i, '')).slice(0, 200);
   const electronic = d.tier === 'electronic';
   const until = electronic ? retainUntil(now, d.retentionYears!) : null;
+  // The slow parts before the transaction: a failure below leaves at most an unreferenced
+  // certificate object, which the storage sweeper deletes.
   const token = electronic ? await deps.timeStamper.stamp(Buffer.from(d.upload.sha256, 'hex')) : null;
+  const stamped = token ? timeStampFacts(token) : null;
   const certificate = electronic
     ? await deps.storage.put(
         Buffer.from(
@@ -215,63 +219,70 @@ async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord):
             depositedAt: now,
             retentionYears: d.retentionYears!,
             retainUntil: until!,
-            timeStamp: timeStampFacts(token!),
+            timeStamp: stamped!,
             verifyUrl: `${deps.publicUrl}/verify/`,
           }),
         ),
       )
     : null;
-  const row = await inScope(deps.db, scope, async (tx) => {
-    const entry = await appendToJournal(tx, deps.clock, {
-      kind: 'archive.deposited',
-      organisationId: d.organisationId,
-      subject: id,
-      data: {
-        tier: d.tier,
-        kind: d.kind,
-        sha256: d.upload.sha256,
-        sha3_256: d.upload.sha3_256,
-        size_bytes: d.upload.sizeBytes,
-        retention_years: d.retentionYears,
-        retain_until: until?.toISOString() ?? null,
-        timestamp_token_sha256: token ? createHash('sha256').update(token).digest('hex') : null,
-        certificate_sha256: certificate?.sha256 ?? null,
-        order: d.orderId,
-        by: d.ownerUserId,
-      },
-    });
-    return tx
-      .insertInto('archive_items')
-      .values({
-        id,
-        organisation_id: d.organisationId,
-        tier: d.tier,
-        kind: d.kind,
-        owner_user_id: d.ownerUserId,
-        order_id: d.orderId,
-        title,
-        filename,
-        content_type: d.upload.contentType,
-        tags: d.tags,
-        fields: JSON.stringify(d.fields),
-        sha256: d.upload.sha256,
-        sha3_256: d.upload.sha3_256,
-        size_bytes: d.upload.sizeBytes,
-        search_text: searchText({ title, filename, tags: d.tags, fields: d.fields, text: null }),
-        deposited_at: now,
-        retention_years: d.retentionYears,
-        retain_until: until,
-        timestamp_token: token ? Buffer.from(token) : null,
-        deposit_seq: entry.seq,
-        certificate_sha256: certificate?.sha256 ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-      .then(async (r) => {
-        await deps.queue.enqueue(tx, indexArchiveTextJob, { item_id: id });
-        return r;
+  let row: ArchiveRow;
+  try {
+    row = await inScope(deps.db, scope, async (tx) => {
+      await deps.queue.enqueue(tx, indexArchiveTextJob, { item_id: id });
+      // The journal last but for the row that names its entry: appends queue on the head's lock until commit.
+      const entry = await appendToJournal(tx, deps.clock, {
+        kind: 'archive.deposited',
+        organisationId: d.organisationId,
+        subject: id,
+        data: {
+          tier: d.tier,
+          kind: d.kind,
+          sha256: d.upload.sha256,
+          sha3_256: d.upload.sha3_256,
+          size_bytes: d.upload.sizeBytes,
+          retention_years: d.retentionYears,
+          retain_until: until?.toISOString() ?? null,
+          timestamp_token_sha256: token ? createHash('sha256').update(token).digest('hex') : null,
+          certificate_sha256: certificate?.sha256 ?? null,
+          order: d.orderId,
+          by: d.ownerUserId,
+        },
       });
-  });
+      return tx
+        .insertInto('archive_items')
+        .values({
+          id,
+          organisation_id: d.organisationId,
+          tier: d.tier,
+          kind: d.kind,
+          owner_user_id: d.ownerUserId,
+          order_id: d.orderId,
+          title,
+          filename,
+          content_type: d.upload.contentType,
+          tags: d.tags,
+          fields: JSON.stringify(d.fields),
+          sha256: d.upload.sha256,
+          sha3_256: d.upload.sha3_256,
+          size_bytes: d.upload.sizeBytes,
+          search_text: searchText({ title, filename, tags: d.tags, fields: d.fields, text: null }),
+          deposited_at: now,
+          retention_years: d.retentionYears,
+          retain_until: until,
+          timestamp_token: token ? Buffer.from(token) : null,
+          timestamped_at: stamped?.genTime ?? null,
+          deposit_seq: entry.seq,
+          certificate_sha256: certificate?.sha256 ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  } catch (err) {
+    // An order's file or slip archived meanwhile by another run of the same job: nothing to add
+    // (the transaction, journal entry included, is rolled back).
+    if (d.orderId !== null && (err as { code?: string }).code === '23505') return null;
+    throw err;
+  }
   // After the commit: a retention set for a deposit that then failed would hold an orphan for
   // years. A failure here leaves the row without its lock for a moment: the integrity audit sets
   // every kept item's retention again.
@@ -310,7 +321,7 @@ export async function archiveOrderFiles(deps: ArchiveDeps, orderId: string): Pro
     const doc = docs.find((d) => d.id === id);
     if (!doc?.sha256 || (await alreadyArchived(deps, order.id, 'sent_file', { sha256: doc.sha256 }))) continue;
     const filename = doc.filename.replace(/\.[a-z0-9]{1,5}$/i, '') + '.pdf';
-    await recordDeposit(deps, systemScope, {
+    const row = await recordDeposit(deps, systemScope, {
       organisationId: order.organisation_id,
       ownerUserId: order.created_by,
       orderId: order.id,
@@ -323,7 +334,7 @@ export async function archiveOrderFiles(deps: ArchiveDeps, orderId: string): Pro
       fields: { order: order.name },
       upload: { sha256: doc.sha256, sha3_256: await sha3Of(deps.storage, doc.sha256), sizeBytes: Number(doc.size_bytes), contentType: 'application/pdf' },
     });
-    archived += 1;
+    if (row) archived += 1;
   }
   return archived;
 }
@@ -345,7 +356,7 @@ export async function archiveDepositSlips(deps: ArchiveDeps, extracts: () => Pro
     const title = `Bordereau de dépôt B${e.batchNumber} — ${e.orderName}`;
     if (!contract?.simple_archive || (await alreadyArchived(deps, e.orderId, 'deposit_slip', { title }))) continue;
     const stored = await deps.storage.put(Buffer.from(e.pdf));
-    await recordDeposit(deps, systemScope, {
+    const row = await recordDeposit(deps, systemScope, {
       organisationId: e.organisationId,
       ownerUserId: e.createdBy,
       orderId: e.orderId,
@@ -358,7 +369,7 @@ export async function archiveDepositSlips(deps: ArchiveDeps, extracts: () => Pro
       fields: { order: e.orderName, batch: `B${e.batchNumber}` },
       upload: { sha256: stored.sha256, sha3_256: createHash('sha3-256').update(e.pdf).digest('hex'), sizeBytes: stored.sizeBytes, contentType: 'application/pdf' },
     });
-    archived += 1;
+    if (row) archived += 1;
   }
   return archived;
 }
@@ -529,14 +540,15 @@ export async function updateArchiveMetadata(deps: ArchiveDeps, principal: UserPr
     if (item.status === 'destroyed') throw destroyedError(item);
     const next = { title: patch.title ?? item.title, tags: patch.tags ?? item.tags, fields: patch.fields ?? item.fields };
     const changed = (['title', 'tags', 'fields'] as const).filter((k) => patch[k] !== undefined);
-    // The journal outlives the item: it keeps which fields changed and a hash of their values, not the values.
-    await journal(tx, deps.clock, item, 'archive.metadata_changed', { by: principal.userId, fields: changed, metadata_sha256: createHash('sha256').update(JSON.stringify(next)).digest('hex') });
-    return tx
+    const updated = await tx
       .updateTable('archive_items')
       .set({ title: next.title, tags: next.tags, fields: JSON.stringify(next.fields), search_text: searchText({ ...next, filename: item.filename, text: item.text_content }) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // The journal outlives the item: it keeps which fields changed and a hash of their values, not the values.
+    await journal(tx, deps.clock, item, 'archive.metadata_changed', { by: principal.userId, fields: changed, metadata_sha256: createHash('sha256').update(JSON.stringify(next)).digest('hex') });
+    return updated;
   });
 }
 
@@ -549,13 +561,14 @@ export async function extendArchiveRetention(deps: ArchiveDeps, principal: UserP
     const now = deps.clock.now();
     // A longer retention withdraws a pending destruction that it makes premature.
     const withdraw = item.status === 'destruction_proposed' && outcome.until.getTime() > now.getTime();
-    await journal(tx, deps.clock, item, 'archive.retention_extended', { by: principal.userId, from_years: item.retention_years, to_years: years, retain_until: outcome.until.toISOString(), destruction_withdrawn: withdraw });
-    return tx
+    const updated = await tx
       .updateTable('archive_items')
       .set({ retention_years: years, retain_until: outcome.until, ...(withdraw ? { status: nextArchiveStatus(item.status, 'cancel_destruction')!, destruction_proposed_at: null, destruction_proposed_by: null } : {}) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await journal(tx, deps.clock, item, 'archive.retention_extended', { by: principal.userId, from_years: item.retention_years, to_years: years, retain_until: outcome.until.toISOString(), destruction_withdrawn: withdraw });
+    return updated;
   });
   await deps.storage.retain(row.sha256, row.retain_until!);
   return row;
@@ -568,13 +581,14 @@ export async function setLegalHold(deps: ArchiveDeps, principal: UserPrincipal, 
     if (item.status === 'destroyed') throw destroyedError(item);
     if (item.legal_hold_reason !== null) throw new AppError('conflict', message('archive.already_held', { reason: item.legal_hold_reason }));
     const withdraw = item.status === 'destruction_proposed';
-    await journal(tx, deps.clock, item, 'archive.legal_hold_set', { by: principal.userId, reason, destruction_withdrawn: withdraw });
-    return tx
+    const updated = await tx
       .updateTable('archive_items')
       .set({ legal_hold_reason: reason, legal_hold_at: deps.clock.now(), legal_hold_by: principal.userId, ...(withdraw ? { status: 'kept' as const, destruction_proposed_at: null, destruction_proposed_by: null } : {}) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await journal(tx, deps.clock, item, 'archive.legal_hold_set', { by: principal.userId, reason, destruction_withdrawn: withdraw });
+    return updated;
   });
 }
 
@@ -583,8 +597,9 @@ export async function releaseLegalHold(deps: ArchiveDeps, principal: UserPrincip
     const item = await itemFor(tx, principal, id, true);
     electronicOnly(item);
     if (item.legal_hold_reason === null) throw new AppError('conflict', 'archive.no_hold');
+    const updated = await tx.updateTable('archive_items').set({ legal_hold_reason: null, legal_hold_at: null, legal_hold_by: null }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await journal(tx, deps.clock, item, 'archive.legal_hold_released', { by: principal.userId });
-    return tx.updateTable('archive_items').set({ legal_hold_reason: null, legal_hold_at: null, legal_hold_by: null }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    return updated;
   });
 }
 
@@ -603,14 +618,15 @@ export async function proposeDestruction(deps: ArchiveDeps, principal: UserPrinc
     const now = deps.clock.now();
     const refusal = refuseProposal(stateOf(item), now);
     if (refusal) throw refusalError(refusal, item);
-    await journal(tx, deps.clock, item, 'archive.destruction_proposed', { by: principal?.userId ?? null, approvable_from: approvableFrom(now).toISOString() });
-    return tx
+    const updated = await tx
       .updateTable('archive_items')
       .set({ status: nextArchiveStatus(item.status, 'propose_destruction')!, destruction_proposed_at: now, destruction_proposed_by: principal?.userId ?? null })
       .where('id', '=', id)
       .where('status', '=', 'kept')
       .returningAll()
       .executeTakeFirstOrThrow();
+    await journal(tx, deps.clock, item, 'archive.destruction_proposed', { by: principal?.userId ?? null, approvable_from: approvableFrom(now).toISOString() });
+    return updated;
   });
 }
 
@@ -650,14 +666,15 @@ export async function approveDestruction(deps: ArchiveDeps, principal: UserPrinc
     const item = await itemFor(tx, principal, id, true);
     const refusal = refuseApproval(stateOf(item), now);
     if (refusal) throw refusalError(refusal, item);
-    await journal(tx, deps.clock, item, 'archive.destruction_executed', { by: principal.userId, sha256: item.sha256, certificate_sha256: certificate.sha256 });
-    return tx
+    const updated = await tx
       .updateTable('archive_items')
       .set({ status: nextArchiveStatus(item.status, 'approve_destruction')!, destroyed_at: now, destroyed_by: principal.userId, destruction_certificate_sha256: certificate.sha256, text_content: null, search_text: '', tags: [], fields: '{}' })
       .where('id', '=', id)
       .where('status', '=', 'destruction_proposed')
       .returningAll()
       .executeTakeFirstOrThrow();
+    await journal(tx, deps.clock, item, 'archive.destruction_executed', { by: principal.userId, sha256: item.sha256, certificate_sha256: certificate.sha256 });
+    return updated;
   });
   // The bytes go unless another record still holds the same content (another deposit of the same
   // file, an order's letter): objects are shared by content.

@@ -4,6 +4,7 @@ import { inScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { CHECKPOINT_LOG_ID, writeCheckpoint } from '../../platform/trust/checkpoints.js';
 import { appendToJournal, journalConsistencyProof, journalInclusionProof } from '../../platform/trust/journal.js';
+import { sealCertificates } from '../../platform/trust/key-history.js';
 import { getArchiveItem, type ArchiveDeps } from './archive.js';
 
 /**
@@ -16,6 +17,7 @@ import { getArchiveItem, type ArchiveDeps } from './archive.js';
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 interface CheckpointRow {
+  journal_seq: string | number;
   tree_size: string | number;
   root_hash: Uint8Array;
   signed_at: Date;
@@ -24,17 +26,21 @@ interface CheckpointRow {
   timestamp_token: Uint8Array;
 }
 
-const present = (cp: CheckpointRow): BundleCheckpoint => ({
-  tree_size: Number(cp.tree_size),
-  root_hash: b64(cp.root_hash),
-  signed_at: new Date(cp.signed_at).toISOString(),
-  statement: cp.statement,
-  signature: b64(cp.signature),
-  timestamp_token: b64(cp.timestamp_token),
-});
+const present = (cp: CheckpointRow, sealAt: (seq: number) => string, current: string): BundleCheckpoint => {
+  const seal = sealAt(Number(cp.journal_seq));
+  return {
+    tree_size: Number(cp.tree_size),
+    root_hash: b64(cp.root_hash),
+    signed_at: new Date(cp.signed_at).toISOString(),
+    statement: cp.statement,
+    signature: b64(cp.signature),
+    timestamp_token: b64(cp.timestamp_token),
+    ...(seal === current ? {} : { seal_certificate: seal }),
+  };
+};
 
 async function latestCheckpoint(tx: Tx): Promise<CheckpointRow | undefined> {
-  return (await sql<CheckpointRow>`SELECT tree_size, root_hash, signed_at, statement, signature, timestamp_token FROM trust_checkpoints ORDER BY tree_size DESC LIMIT 1`.execute(tx)).rows[0];
+  return (await sql<CheckpointRow>`SELECT journal_seq, tree_size, root_hash, signed_at, statement, signature, timestamp_token FROM trust_checkpoints ORDER BY tree_size DESC LIMIT 1`.execute(tx)).rows[0];
 }
 
 export async function proofBundle(deps: ArchiveDeps, principal: UserPrincipal, id: string): Promise<ProofBundle> {
@@ -51,9 +57,11 @@ export async function proofBundle(deps: ArchiveDeps, principal: UserPrincipal, i
     const size = Number(cp.tree_size);
     const entries = (await sql<{ seq: string | number; entry: string }>`SELECT seq, entry FROM trust_journal WHERE subject = ${item.id} AND seq < ${size} ORDER BY seq`.execute(tx)).rows;
     const first = (
-      await sql<CheckpointRow>`SELECT tree_size, root_hash, signed_at, statement, signature, timestamp_token FROM trust_checkpoints WHERE tree_size > ${item.deposit_seq} ORDER BY tree_size LIMIT 1`.execute(tx)
+      await sql<CheckpointRow>`SELECT journal_seq, tree_size, root_hash, signed_at, statement, signature, timestamp_token FROM trust_checkpoints WHERE tree_size > ${item.deposit_seq} ORDER BY tree_size LIMIT 1`.execute(tx)
     ).rows[0]!;
     const firstSize = Number(first.tree_size);
+    const current = deps.keys.seal.certificatePem;
+    const sealAt = await sealCertificates(tx, current);
     return {
       format: BUNDLE_FORMAT,
       issued_at: deps.clock.now().toISOString(),
@@ -72,8 +80,8 @@ export async function proofBundle(deps: ArchiveDeps, principal: UserPrincipal, i
       journal: {
         log: CHECKPOINT_LOG_ID,
         entries: await Promise.all(entries.map(async (e) => ({ seq: Number(e.seq), entry: e.entry, inclusion: (await journalInclusionProof(tx, Number(e.seq), size)).map(b64) }))),
-        checkpoint: present(cp),
-        earlier: firstSize < size ? { checkpoint: present(first), consistency: (await journalConsistencyProof(tx, firstSize, size)).map(b64) } : null,
+        checkpoint: present(cp, sealAt, current),
+        earlier: firstSize < size ? { checkpoint: present(first, sealAt, current), consistency: (await journalConsistencyProof(tx, firstSize, size)).map(b64) } : null,
       },
       certificates: { root: deps.keys.root.certificatePem, seal: deps.keys.seal.certificatePem, time_stamping: deps.keys.timeStamping.certificatePem },
     };

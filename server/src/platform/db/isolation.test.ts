@@ -45,12 +45,16 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
     const hook = ids.next('whk');
     await tx.insertInto('webhooks').values({ id: hook, organisation_id: org, url: 'https://example.test/h', events: ['*'], secret_sealed: 'x', status: 'active', created_at: now }).execute();
     await tx.insertInto('webhook_deliveries').values({ id: ids.next('dlv'), organisation_id: org, webhook_id: hook, event_id: evt, event_type: 'order.submitted', payload: '{}', status: 'pending', next_attempt_at: now, created_at: now }).execute();
-    await appendToJournal(tx, { now: () => now }, { kind: 'test.event', organisationId: org, subject: null, data: {} });
+    const deposit = await appendToJournal(tx, { now: () => now }, { kind: 'test.event', organisationId: org, subject: null, data: {} });
+    await tx
+      .insertInto('archive_items')
+      .values({ id: ids.next('arc'), organisation_id: org, tier: 'simple', kind: 'sent_file', owner_user_id: user, order_id: order, title: 't', filename: 'a.pdf', content_type: 'application/pdf', sha256: 'a'.repeat(64), sha3_256: 'b'.repeat(64), size_bytes: 1, deposited_at: now, deposit_seq: deposit.seq })
+      .execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal', 'archive_items'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;
@@ -93,6 +97,13 @@ describe.each(backends())('tenant isolation on %s', (kind) => {
     expect(rows.filter((row) => owner(row) === b)).toEqual([]);
     // …while A's own rows are there (the outbox is the provider's only: empty for clients).
     if (table !== 'outbox_messages') expect(rows.some((row) => owner(row) === a)).toBe(true);
+  });
+
+  it('provider staff keep the clients’ archives and never read them; nobody deletes an archived item', async () => {
+    const seen = await inScope(tdb.database.db, { kind: 'provider', organisationId: 'org_provider' }, (tx) => sql`SELECT id FROM archive_items`.execute(tx));
+    expect(seen.rows).toEqual([]);
+    await expect(inScope(tdb.database.db, { kind: 'organisation', organisationId: a }, (tx) => sql`DELETE FROM archive_items`.execute(tx))).rejects.toThrow(/permission denied/);
+    await expect(sql`DELETE FROM archive_items`.execute(tdb.database.db)).rejects.toThrow(/never deleted/);
   });
 
   it('the audit trail is append-only for the application', async () => {

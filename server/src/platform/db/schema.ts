@@ -206,6 +206,8 @@ export interface ArchiveItemsTable {
   retention_years: Nullable<number>;
   retain_until: Nullable<Date>;
   timestamp_token: Nullable<Uint8Array>;
+  /** The token's genTime, read once at deposit. */
+  timestamped_at: Nullable<Date>;
   deposit_seq: ColumnType<number, number, number>;
   certificate_sha256: Nullable<string>;
   status: ColumnType<'kept' | 'destruction_proposed' | 'destroyed', 'kept' | undefined, 'kept' | 'destruction_proposed' | 'destroyed'>;

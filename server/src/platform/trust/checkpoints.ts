@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import type { DB } from '../db/schema.js';
 import { inScope, systemScope } from '../db/scope.js';
 import { appendToJournal, journalTreeHead } from './journal.js';
+import type { ObjectStorage } from '../storage/storage.port.js';
 import type { TimeStamper } from './time-stamping.js';
 import type { SigningIdentity } from './trust-keys.js';
 
@@ -23,6 +24,16 @@ export interface CheckpointDeps {
   clock: Clock;
   seal: SigningIdentity;
   timeStamper: TimeStamper;
+  /** Where each checkpoint is also kept, under a retention, outside the database. */
+  storage?: ObjectStorage;
+}
+
+/** As long as the root that vouches for the keys: 40 years. */
+const CHECKPOINT_RETENTION_MS = 40 * 365.25 * DAY_MS;
+
+/** A checkpoint's copy in object storage: the statement, its signature and its token (RFC 8785 JSON). */
+export function checkpointObject(statement: string, signature: Uint8Array, timestampToken: Uint8Array): Buffer {
+  return Buffer.from(canonicalJson({ statement, signature: Buffer.from(signature).toString('base64'), timestamp_token: Buffer.from(timestampToken).toString('base64') }));
 }
 
 export interface Checkpoint {
@@ -68,8 +79,10 @@ export async function writeCheckpoint(deps: CheckpointDeps, opts: { force?: bool
       subject: null,
       data: { tree_size: head.size, root_hash: Buffer.from(head.root).toString('base64'), statement_sha256: createHash('sha256').update(bytes).digest('hex') },
     });
-    await sql`INSERT INTO trust_checkpoints (tree_size, root_hash, signed_at, statement, signature, timestamp_token, journal_seq)
-              VALUES (${head.size}, ${Buffer.from(head.root)}, ${now}, ${statement}, ${Buffer.from(signature)}, ${Buffer.from(timestampToken)}, ${journaled.seq})`.execute(tx);
+    const copy = deps.storage ? await deps.storage.put(checkpointObject(statement, signature, timestampToken)) : null;
+    if (copy) await deps.storage!.retain(copy.sha256, new Date(now.getTime() + CHECKPOINT_RETENTION_MS));
+    await sql`INSERT INTO trust_checkpoints (tree_size, root_hash, signed_at, statement, signature, timestamp_token, journal_seq, object_sha256)
+              VALUES (${head.size}, ${Buffer.from(head.root)}, ${now}, ${statement}, ${Buffer.from(signature)}, ${Buffer.from(timestampToken)}, ${journaled.seq}, ${copy?.sha256 ?? null})`.execute(tx);
     return { treeSize: head.size, rootHash: head.root, signedAt: now, statement, signature, timestampToken, journalSeq: journaled.seq };
   });
 }

@@ -4,12 +4,14 @@ import * as pkijs from 'pkijs';
 import { appendedNodes, rangeHash, sameDigest as equal, type Digest, type NodeRef } from '#domain/trust/merkle.js';
 import type { DB } from '../db/schema.js';
 import { inScope, systemScope, type Tx } from '../db/scope.js';
-import { checkpointStatement } from './checkpoints.js';
+import { checkpointObject, checkpointStatement } from './checkpoints.js';
+import type { ObjectStorage } from '../storage/storage.port.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../logger/logger.js';
 import { appendToJournal, journalHasher, leafHashOf } from './journal.js';
 import type { TrustKeys } from './trust-keys.js';
 import { OID } from './pki.js';
+import { sealCertificates } from './key-history.js';
 
 /**
  * The journal's integrity audit: everything recomputed from what is stored, trusting nothing the
@@ -39,21 +41,21 @@ export interface JournalAudit {
 }
 
 export interface AuditKeys {
-  /** The seal certificate (PEM) whose key signs checkpoints. */
+  /** The seal certificate (PEM) whose key signs checkpoints, for those older than the journaled key history. */
   readonly sealCertificatePem: string;
   /** The root the time-stamping certificate chains to. */
   readonly rootCertificate: pkijs.Certificate;
 }
 
-export async function auditJournal(db: Kysely<DB>, keys: AuditKeys, objects?: ObjectAudit): Promise<JournalAudit> {
+export async function auditJournal(db: Kysely<DB>, keys: AuditKeys, objects?: ObjectAudit, storage?: ObjectStorage): Promise<JournalAudit> {
   // The system scope: every organisation's entries (row-level security binds the owner too).
-  const report = await inScope(db, systemScope, (tx) => audit(tx, keys));
+  const report = await inScope(db, systemScope, (tx) => audit(tx, keys, storage));
   if (!objects) return report;
   const found: JournalFinding[] = (await objects()).map((o) => ({ kind: o.problem === 'changed' ? 'object_changed' : 'object_missing', subject: o.id, sha256: o.sha256 }));
   return { ...report, findings: [...report.findings, ...found], ok: report.ok && found.length === 0 };
 }
 
-async function audit(db: Tx, keys: AuditKeys): Promise<JournalAudit> {
+async function audit(db: Tx, keys: AuditKeys, storage?: ObjectStorage): Promise<JournalAudit> {
   const findings: JournalFinding[] = [];
   const rows = (await sql<{ seq: number; entry: string }>`SELECT seq, entry FROM trust_journal ORDER BY seq`.execute(db)).rows.map((r) => ({ seq: Number(r.seq), entry: r.entry }));
   const stored = new Map(
@@ -94,18 +96,27 @@ async function audit(db: Tx, keys: AuditKeys): Promise<JournalAudit> {
   }
 
   const checkpoints = (
-    await sql<{ tree_size: number; root_hash: Uint8Array; signed_at: Date; statement: string; signature: Uint8Array; timestamp_token: Uint8Array }>`
-      SELECT tree_size, root_hash, signed_at, statement, signature, timestamp_token FROM trust_checkpoints ORDER BY tree_size`.execute(db)
+    await sql<{ tree_size: number; root_hash: Uint8Array; signed_at: Date; statement: string; signature: Uint8Array; timestamp_token: Uint8Array; journal_seq: number; object_sha256: string | null }>`
+      SELECT tree_size, root_hash, signed_at, statement, signature, timestamp_token, journal_seq, object_sha256 FROM trust_checkpoints ORDER BY tree_size`.execute(db)
   ).rows;
-  const sealKey = new X509Certificate(keys.sealCertificatePem).publicKey;
+  // Each checkpoint against the seal certificate of its day (key rotations are journaled).
+  const sealAt = await sealCertificates(db, keys.sealCertificatePem);
   let verifiedUpTo = 0;
   let lastGood = 0;
   for (const cp of checkpoints) {
     const treeSize = Number(cp.tree_size);
-    const forged = await checkpointForgery(cp, treeSize, sealKey, keys.rootCertificate);
+    const forged = await checkpointForgery(cp, treeSize, new X509Certificate(sealAt(Number(cp.journal_seq))).publicKey, keys.rootCertificate);
     if (forged) {
       findings.push({ kind: 'checkpoint_forged', treeSize, detail: forged });
       continue;
+    }
+    // Its copy kept outside the database (WORM) must say the same.
+    if (storage && cp.object_sha256) {
+      const copy = await storage.getBuffer(cp.object_sha256).catch(() => null);
+      if (!copy || !copy.equals(checkpointObject(cp.statement, cp.signature, cp.timestamp_token))) {
+        findings.push({ kind: 'checkpoint_mismatch', treeSize, detail: copy ? 'its copy in object storage says otherwise' : 'its copy in object storage is missing' });
+        continue;
+      }
     }
     if (treeSize > built) {
       findings.push({ kind: 'checkpoint_mismatch', treeSize, detail: `the entries it covers are not all there (the first gap is at ${built})` });
@@ -151,19 +162,48 @@ async function checkpointForgery(
   return null;
 }
 
-/** The scheduled audit: its outcome is itself journaled; findings go to the provider's error log. */
-export async function auditAndJournal(deps: { db: Kysely<DB>; clock: Clock }, keys: TrustKeys, logger: Logger, objects?: ObjectAudit): Promise<JournalAudit> {
-  const report = await auditJournal(deps.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate }, objects);
-  await inScope(deps.db, systemScope, (tx) =>
-    appendToJournal(tx, deps.clock, {
+/** Who is told when the audit finds something (the provider's administrators, by e-mail), in the audit's transaction. */
+export type AuditAlert = (tx: Tx, findings: string[]) => Promise<void>;
+
+/** The scheduled audit: its outcome is itself journaled; findings go to the provider's error log and its alert. */
+export async function auditAndJournal(deps: { db: Kysely<DB>; clock: Clock; storage?: ObjectStorage }, keys: TrustKeys, logger: Logger, objects?: ObjectAudit, alert?: AuditAlert): Promise<JournalAudit> {
+  const report = await auditJournal(deps.db, { sealCertificatePem: keys.seal.certificatePem, rootCertificate: keys.root.certificate }, objects, deps.storage);
+  const findings = report.findings.map(describeFinding);
+  await inScope(deps.db, systemScope, async (tx) => {
+    await appendToJournal(tx, deps.clock, {
       kind: 'trust.integrity_check',
       organisationId: null,
       subject: null,
-      data: { ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, verified_up_to: report.verifiedUpTo, findings: report.findings.map(describeFinding) },
-    }),
-  );
-  if (!report.ok) logger.error({ findings: report.findings.map(describeFinding) }, 'the trust journal failed its integrity audit');
+      data: { ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, verified_up_to: report.verifiedUpTo, findings },
+    });
+    if (!report.ok) await alert?.(tx, findings);
+  });
+  if (!report.ok) logger.error({ findings }, 'the trust journal failed its integrity audit');
   return report;
+}
+
+/** The alert e-mail (French first, then English: the provider reads both). */
+export function integrityAlertEmail(to: { email: string; name: string }, findings: string[]): { to: string; subject: string; text: string; template: string } {
+  return {
+    to: to.email,
+    subject: `Pli — contrôle d’intégrité : ${findings.length} anomalie(s) / integrity audit: ${findings.length} finding(s)`,
+    template: 'integrity_alert',
+    text: [
+      `Bonjour ${to.name},`,
+      '',
+      'Le contrôle d’intégrité du journal de confiance et des archives a trouvé ce qui suit (en anglais) :',
+      '',
+      ...findings.map((f) => `- ${f}`),
+      '',
+      'Relancez-le avec « npm run pli -- journal audit » une fois la cause trouvée.',
+      '',
+      '—',
+      '',
+      `Hello ${to.name},`,
+      '',
+      'The integrity audit of the trust journal and the archives found the above. Run it again with "npm run pli -- journal audit" once the cause is found.',
+    ].join('\n'),
+  };
 }
 
 /** A finding as the operator reads it. */

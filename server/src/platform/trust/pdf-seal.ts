@@ -94,7 +94,7 @@ async function detachedCms(data: Uint8Array, deps: SealDeps): Promise<Uint8Array
   const token = await deps.timeStamper.stamp(sha256(new Uint8Array(signerInfo.signature.valueBlock.valueHexView)));
   signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
     type: 1,
-    attributes: [new pkijs.Attribute({ type: OID_TIMESTAMP_TOKEN, values: [asn1js.fromBER(token.slice().buffer as ArrayBuffer).result] })],
+    attributes: [new pkijs.Attribute({ type: OID_TIMESTAMP_TOKEN, values: [asn1js.fromBER(new Uint8Array(token)).result] })],
   });
   const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
   return new Uint8Array(info.toSchema().toBER(false));
