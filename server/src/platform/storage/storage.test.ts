@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -185,6 +186,55 @@ describe('S3 adapter (s3rver)', () => {
       // s3rver answers LastModified from its file's modification time.
       backdate: (key, at) => fs.utimes(path.join(serverDir, bucket, prefix, `${key}._S3rver_object`), at, at),
     };
+  });
+
+  it('retains with Object Lock in compliance mode, and refuses a deletion before the date as S3 would', async () => {
+    // s3rver has no Object Lock: a proxy in front plays S3's part of it (PUT ?retention, the lock
+    // headers on HEAD, 403 on deleting a locked object) and passes everything else through.
+    const locks = new Map<string, { mode: string; until: string }>();
+    const seen: string[] = [];
+    const upstream = new URL(endpoint);
+    const proxy = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://proxy');
+      const lock = locks.get(url.pathname);
+      if (req.method === 'PUT' && url.searchParams.has('retention')) {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          seen.push(body);
+          locks.set(url.pathname, { mode: /<Mode>(\w+)<\/Mode>/.exec(body)![1]!, until: /<RetainUntilDate>([^<]+)<\/RetainUntilDate>/.exec(body)![1]! });
+          res.writeHead(200).end();
+        });
+        return;
+      }
+      if (req.method === 'DELETE' && lock && new Date(lock.until).getTime() > Date.now()) {
+        res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>Access Denied because object protected by object lock.</Message></Error>');
+        return;
+      }
+      const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        const headers = { ...up.headers, ...(lock && req.method === 'HEAD' ? { 'x-amz-object-lock-mode': lock.mode, 'x-amz-object-lock-retain-until-date': lock.until } : {}) };
+        res.writeHead(up.statusCode ?? 502, headers);
+        up.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const storage = createS3Storage({ endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, region, bucket, ...credentials, forcePathStyle: true, prefix: `lock-${randomUUID()}` });
+    try {
+      const { key } = await storage.put(Buffer.from(`Contrat archivé ${randomUUID()}`));
+      const until = new Date(Date.now() + 3600_000);
+      await storage.retain(key, until);
+      expect(seen[0]).toContain('<Mode>COMPLIANCE</Mode>');
+      expect(await storage.retainedUntil(key)).toEqual(until);
+      await expect(storage.delete(key)).rejects.toMatchObject({ code: 'conflict' });
+      // An earlier date changes nothing: only one retention was sent.
+      await storage.retain(key, new Date(Date.now() + 60_000));
+      expect(seen).toHaveLength(1);
+      expect(await storage.stat(key)).not.toBeNull();
+    } finally {
+      await storage.close?.();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('stores objects under the configured prefix and leaves no spool file', async () => {
