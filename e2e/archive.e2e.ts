@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DEMO_PASSWORD, field, journey, see } from './harness';
+import { DEMO_PASSWORD, eventually, field, journey, see } from './harness';
 
 const EMAIL = 'admin@mairie-demo.test';
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/letters/lettre-1-page.pdf');
@@ -43,6 +43,10 @@ test('a client administrator archives a letter for 10 years and verifies its pro
       await see(page.getByRole('heading', { level: 1, name: 'Arrêté de voirie 2026-114' }));
       await see(page.getByText(/^Document archivé et horodaté le /));
       await see(page.getByRole('cell', { name: 'Dépôt' }));
+      // The preview is the letter's first page, drawn by the server.
+      const preview = page.getByRole('img', { name: 'Première page de «\u00a0Arrêté de voirie 2026-114\u00a0»' });
+      await see(preview);
+      await eventually('the preview drawn', () => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100), (drawn) => drawn);
     });
 
     await step('the proof is verified in the portal', async () => {

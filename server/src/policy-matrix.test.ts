@@ -99,6 +99,7 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'DELETE /api/v1/archive/:id': CLIENT,
   'GET /api/v1/archive/:id/content': CLIENT,
   'GET /api/v1/archive/:id/events': CLIENT,
+  'GET /api/v1/archive/:id/preview': CLIENT,
   'GET /api/v1/archive/:id/proof': CLIENT,
   'GET /api/v1/archive/:id/certificate': CLIENT,
   'GET /api/v1/archive/:id/destruction-certificate': CLIENT,

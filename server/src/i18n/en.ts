@@ -391,6 +391,7 @@ export const en = {
   'archive.destroyed': 'This document was destroyed on {at}; only its record and its proofs remain.',
   'archive.simple_tier': 'This file is in the simple archive, kept for the duration of your contract: it has no retention, legal hold or destruction of its own.',
   'archive.already_held': 'This document is already under a legal hold ({reason}).',
+  'archive.no_preview': 'There is no preview of this kind of file: download it to open it.',
   'archive.no_hold': 'This document is not under a legal hold.',
 
   // Plumbing that people rarely meet: mail and storage.

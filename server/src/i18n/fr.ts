@@ -376,6 +376,7 @@ export const fr: Catalogue = {
   'archive.destroyed': 'Ce document a été détruit le {at} ; seules sa trace et ses preuves demeurent.',
   'archive.simple_tier': 'Ce fichier relève de l’archivage simple, conservé pendant la durée de votre contrat : il n’a ni durée de conservation, ni gel juridique, ni destruction propres.',
   'archive.already_held': 'Ce document est déjà sous gel juridique ({reason}).',
+  'archive.no_preview': 'Pas d’aperçu pour ce type de fichier : téléchargez-le pour l’ouvrir.',
   'archive.no_hold': 'Ce document n’est pas sous gel juridique.',
 
   'smtp.bad_url': 'L’URL SMTP n’est pas une URL valide (attendu : smtp://… ou smtps://…).',

@@ -23,6 +23,7 @@ import {
   approveDestruction,
   archiveContent,
   archiveEvents,
+  archivePreview,
   depositDocument,
   extendArchiveRetention,
   getArchiveItem,
@@ -181,6 +182,18 @@ export function archiveRoutes(deps: ArchiveDeps): FastifyPluginAsyncZod {
           .header('x-content-sha256', row.sha256)
           .header('cache-control', 'private, no-store')
           .send(stream);
+      },
+    );
+
+    app.get(
+      '/api/v1/archive/:id/preview',
+      {
+        config: { policy: archivePolicy.use },
+        schema: { tags, summary: 'A picture of it: page 1 of a PDF, or the image (journaled as a consultation); 409 for other kinds of file', params, produces: ['image/png', 'image/jpeg'], response: { 200: z.any().meta({ description: 'An image' }), ...problemResponses(409) } },
+      },
+      async (request, reply) => {
+        const preview = await archivePreview(deps, requirePrincipal(request), request.params.id);
+        return reply.type(preview.type).header('cache-control', 'private, no-store').send(preview.bytes);
       },
     );
 

@@ -120,6 +120,20 @@ describe.each(backends())('the electronic archive on %s', (kind) => {
     expect(events[1].by).toMatch(/^usr_/);
   });
 
+  it('previews page 1 of a PDF as an image (a consultation, journaled); a file of another kind has no preview, and says so', async () => {
+    const { id } = (await deposit(user)).json();
+    const preview = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/preview`, headers: auth(user) });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.headers['content-type']).toBe('image/png');
+    expect(preview.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    const events = (await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/events`, headers: auth(user) })).json().data;
+    expect(events.at(-1)).toMatchObject({ kind: 'archive.consulted', detail: { preview: true } });
+    const text = (await deposit(user, { retention_years: '1' }, Buffer.from('Note de service'), 'note.txt')).json();
+    const none = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${text.id}/preview`, headers: auth(user, 'fr') });
+    expect(none.statusCode).toBe(409);
+    expect(none.json().detail).toBe('Pas d’aperçu pour ce type de fichier\u00a0: téléchargez-le pour l’ouvrir.');
+  });
+
   it('shows a user their own deposits and an administrator the organisation’s; another organisation finds nothing', async () => {
     const mine = (await deposit(user)).json().id;
     const admins = (await deposit(admin)).json().id;

@@ -24,7 +24,7 @@ import { decodeCursor, toPage } from '../../platform/http/pagination.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/job-queue.js';
 import { expandsTooMuch } from '../../platform/pdf/decompression-guard.js';
-import { openPdfJs, pdfText } from '../../platform/pdf/pdfjs.js';
+import { openPdfJs, pdfText, renderPagePng } from '../../platform/pdf/pdfjs.js';
 import { referencedKeys } from '../../platform/storage/object-sweeper.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import type { CheckpointDeps } from '../../platform/trust/checkpoints.js';
@@ -495,6 +495,28 @@ export async function reuseArchivedFile(deps: ArchiveDeps, principal: UserPrinci
   const doc = await deps.newDocument(principal, { filename: item.filename, stream: await deps.storage.get(item.sha256) });
   await inScope(deps.db, scopeOf(principal), (tx) => journal(tx, deps.clock, item, 'archive.reused', { by: principal.userId, document: doc.id }));
   return { documentId: doc.id };
+}
+
+/** What the document page shows: page 1 of a PDF, or the image itself, as PNG or JPEG; journaled as a consultation. */
+export async function archivePreview(deps: ArchiveDeps, principal: UserPrincipal, id: string): Promise<{ type: string; bytes: Buffer }> {
+  const item = await inScope(deps.db, scopeOf(principal), async (tx) => {
+    const row = await itemFor(tx, principal, id);
+    if (row.status === 'destroyed') throw destroyedError(row);
+    if (row.content_type !== 'application/pdf' && row.content_type !== 'image/png' && row.content_type !== 'image/jpeg') throw new AppError('conflict', 'archive.no_preview');
+    await journal(tx, deps.clock, row, 'archive.consulted', { by: principal.userId, preview: true });
+    return row;
+  });
+  const bytes = await deps.storage.getBuffer(item.sha256);
+  if (item.content_type !== 'application/pdf') return { type: item.content_type, bytes };
+  // A hostile PDF (a decompression bomb) is kept, never rendered.
+  if (expandsTooMuch(bytes)) throw new AppError('conflict', 'archive.no_preview');
+  const pdf = await openPdfJs(bytes).catch(() => null);
+  if (!pdf) throw new AppError('conflict', 'archive.no_preview');
+  try {
+    return { type: 'image/png', bytes: await renderPagePng(pdf, 1, { dpi: 72 }) };
+  } finally {
+    await pdf.destroy();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

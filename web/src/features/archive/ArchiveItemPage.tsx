@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Code, Group, Select, SimpleGrid, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Image, Select, SimpleGrid, Stack, Table, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -62,6 +62,11 @@ export function ArchiveItemPage() {
           {t('archive.item.justDeposited', { date: at(a.timestamped_at ?? a.deposited_at) })}
         </Alert>
       )}
+      {a.status !== 'destroyed' && PREVIEWABLE.includes(a.content_type) && (
+        <Section title={t('archive.item.previewTitle')}>
+          <Image src={`${itemPath(a.id)}/preview`} alt={t('archive.item.previewAlt', { title: a.title })} maw={420} fit="contain" bd="1px solid var(--mantine-color-gray-3)" />
+        </Section>
+      )}
       <Section title={t('archive.item.proofTitle')}>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
           <Fact label={t('archive.item.file')} value={`${a.filename} — ${t('archive.item.bytes', { count: a.size_bytes, size: a.size_bytes.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'fr-FR') })}`} />
@@ -108,6 +113,9 @@ export function ArchiveItemPage() {
     </Page>
   );
 }
+
+/** What the server pictures: page 1 of a PDF, or an image. */
+const PREVIEWABLE = ['application/pdf', 'image/png', 'image/jpeg'];
 
 function Fact({ label, value }: { label: string; value: string }) {
   return (
