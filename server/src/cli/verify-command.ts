@@ -42,7 +42,7 @@ export async function runVerify(args: string[]): Promise<CommandResult> {
   const result = await verifyBundle(new Uint8Array(file as Buffer), (bundle as Buffer).toString('utf8'), root === undefined ? {} : { pinnedRoot: (root as Buffer).toString('utf8') });
   const lines = result.checks.map((c) => `${c.ok ? '✓' : '✗'} ${describeCheck(c, lang)}`);
   const verdict = result.ok
-    ? lang === 'fr' ? 'VÉRIFIÉ : ce fichier est celui que Pli a archivé, et sa preuve tient.' : 'VERIFIED: this file is the one Pli archived, and its proof holds.'
-    : lang === 'fr' ? 'NON VÉRIFIÉ : voir ci-dessus ce qui ne tient pas.' : 'NOT VERIFIED: see above what does not hold.';
+    ? lang === 'fr' ? 'VÉRIFIÉ\u00a0: ce fichier est celui que Pli a archivé, et sa preuve tient.' : 'VERIFIED: this file is the one Pli archived, and its proof holds.'
+    : lang === 'fr' ? 'NON VÉRIFIÉ\u00a0: voir ci-dessus ce qui ne tient pas.' : 'NOT VERIFIED: see above what does not hold.';
   return result.ok ? { code: 0, stdout: [...lines, verdict], stderr: [] } : { code: 1, stdout: lines, stderr: [verdict] };
 }
