@@ -94,6 +94,7 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'GET /api/v1/outbox/:id': ['provider_admin'],
   'POST /api/v1/archive': CLIENT,
   'GET /api/v1/archive': CLIENT,
+  'GET /api/v1/archive/options': CLIENT,
   'GET /api/v1/archive/:id': CLIENT,
   'PATCH /api/v1/archive/:id': CLIENT,
   'DELETE /api/v1/archive/:id': CLIENT,

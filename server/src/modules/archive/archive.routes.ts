@@ -23,6 +23,7 @@ import {
   approveDestruction,
   archiveContent,
   archiveEvents,
+  archiveOptions,
   archivePreview,
   depositDocument,
   extendArchiveRetention,
@@ -143,6 +144,12 @@ export function archiveRoutes(deps: ArchiveDeps): FastifyPluginAsyncZod {
         const page = await listArchive(deps, requirePrincipal(request), request.query);
         return { data: page.data.map(presentArchiveItem), next_cursor: page.next_cursor };
       },
+    );
+
+    app.get(
+      '/api/v1/archive/options',
+      { config: { policy: archivePolicy.use }, schema: { tags, summary: 'Which archives your contract includes: the simple one (files of your orders), the electronic one (deposits)', response: { 200: z.object({ simple: z.boolean(), electronic: z.boolean() }) } } },
+      async (request) => archiveOptions(deps, requirePrincipal(request)),
     );
 
     app.get(

@@ -101,6 +101,8 @@ describe.each(backends())('the electronic archive on %s', (kind) => {
 
     const other = await createClientOrganisation(t, 'Mairie sans archive', 'sans-archive@example.test', 'client_admin');
     const otherKey = await apiKeyFor(t, 'sans-archive@example.test');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/archive/options', headers: auth(otherKey) })).json()).toEqual({ simple: false, electronic: false });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/archive/options', headers: auth(user) })).json()).toEqual({ simple: true, electronic: true });
     const refused = await deposit(otherKey, { retention_years: '1' });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().detail).toBe('Your contract does not include the electronic archive.');

@@ -148,6 +148,12 @@ async function contractOptions(tx: Tx, organisationId: string): Promise<{ simple
   return (c?.options as { simple_archive?: boolean; electronic_archive?: boolean } | undefined) ?? null;
 }
 
+/** Which archives the caller's contract includes (M-6 options): the portal shows only those. */
+export async function archiveOptions(deps: Pick<ArchiveDeps, 'db'>, principal: UserPrincipal): Promise<{ simple: boolean; electronic: boolean }> {
+  const c = await inScope(deps.db, scopeOf(principal), (tx) => contractOptions(tx, principal.organisationId));
+  return { simple: c?.simple_archive === true, electronic: c?.electronic_archive === true };
+}
+
 /** A user's deposit in the electronic archive (POST /api/v1/archive). */
 export async function depositDocument(deps: ArchiveDeps, principal: UserPrincipal, input: DepositInput): Promise<ArchiveRow> {
   const retention = input.retentionYears;

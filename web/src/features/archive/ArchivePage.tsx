@@ -1,4 +1,4 @@
-import { Anchor, Button, FileButton, Group, Progress, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, FileButton, Group, Progress, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -9,7 +9,7 @@ import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/format';
-import { useArchive, useDeposit, type ArchiveFilter, type ArchiveItem } from './api';
+import { useArchive, useArchiveOptions, useDeposit, type ArchiveFilter, type ArchiveItem } from './api';
 import { RETENTIONS, statusColor } from './labels';
 
 /**
@@ -23,6 +23,7 @@ export function ArchivePage() {
   const tier = (['simple', 'electronic'] as const).find((x) => x === params.get('tier')) ?? 'all';
   const filter: ArchiveFilter = { query: params.get('q') ?? '', tier };
   const list = useArchive(filter);
+  const options = useArchiveOptions();
   const [query, setQuery] = useState(filter.query);
 
   const search = (event: FormEvent) => {
@@ -35,7 +36,12 @@ export function ArchivePage() {
 
   return (
     <Page title={t('nav.archive')} lead={t('archive.lead')}>
-      <DepositSection />
+      {options.data && !options.data.simple && !options.data.electronic && (
+        <Alert color="gray" variant="light">
+          {t('archive.notInContract')}
+        </Alert>
+      )}
+      {options.data?.electronic && <DepositSection />}
       <Section title={t('archive.list.title')}>
         <Group component="form" role="search" onSubmit={search} align="flex-end" gap="sm">
           <TextInput label={t('archive.list.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} placeholder={t('archive.list.searchHint')} style={{ flexGrow: 1 }} />

@@ -28,6 +28,11 @@ export function useArchive(filter: ArchiveFilter) {
   return useCursorList<ArchiveItem>([...ARCHIVE, 'list', filter], `/api/v1/archive?${params}`);
 }
 
+/** Which archives the organisation's contract includes. */
+export function useArchiveOptions() {
+  return useQuery({ queryKey: [...ARCHIVE, 'options'], queryFn: ({ signal }) => http.get<{ simple: boolean; electronic: boolean }>('/api/v1/archive/options', { signal }), staleTime: 60_000 });
+}
+
 export function useArchiveItem(id: string) {
   return useQuery({ queryKey: itemKey(id), queryFn: ({ signal }) => http.get<ArchiveItem>(itemPath(id), { signal }), staleTime: 0 });
 }
