@@ -19,22 +19,23 @@ describe('pli commands', () => {
   });
 
   it('checkpoints the journal on demand and audits it; a tampered entry is named, with exit code 1', async () => {
-    expect(await run('journal', 'checkpoint')).toMatchObject({ code: 0, stdout: ['The journal is empty: nothing to checkpoint.'] });
+    // The journal starts with the trust keys installed at the first start.
+    expect(await run('journal', 'checkpoint')).toMatchObject({ code: 0, stdout: [expect.stringMatching(/^Checkpoint of 1 entry, root [0-9a-f]{64}, signed and time-stamped at /)] });
     const { appendToJournal } = await import('../platform/trust/journal.js');
     const { inScope, systemScope } = await import('../platform/db/scope.js');
     for (let i = 0; i < 3; i += 1) await inScope(t.container.db, systemScope, (tx) => appendToJournal(tx, t.container.clock, { kind: 'test.event', organisationId: null, subject: null, data: { i } }));
     const cp = await run('journal', 'checkpoint');
-    expect(cp.stdout[0]).toMatch(/^Checkpoint of 3 entries, root [0-9a-f]{64}, signed and time-stamped at /);
-    expect(await run('journal', 'audit')).toEqual({ code: 0, stdout: ['Journal: 4 entries, 1 checkpoint; the first 3 verified against a signed, time-stamped checkpoint.', 'No finding: every entry is the one its checkpoints vouch for.'], stderr: [] });
+    expect(cp.stdout[0]).toMatch(/^Checkpoint of 5 entries, root [0-9a-f]{64}, signed and time-stamped at /);
+    expect(await run('journal', 'audit')).toEqual({ code: 0, stdout: ['Journal: 6 entries, 2 checkpoints; the first 5 verified against a signed, time-stamped checkpoint.', 'No finding: every entry is the one its checkpoints vouch for.'], stderr: [] });
     const { sql } = await import('kysely');
     await sql`ALTER TABLE trust_journal DISABLE TRIGGER USER`.execute(t.container.db);
-    await sql`UPDATE trust_journal SET entry = replace(entry, '"i":1', '"i":7') WHERE seq = 1`.execute(t.container.db);
+    await sql`UPDATE trust_journal SET entry = replace(entry, '"i":1', '"i":7') WHERE seq = 3`.execute(t.container.db);
     await sql`ALTER TABLE trust_journal ENABLE TRIGGER USER`.execute(t.container.db);
     const audit = await run('journal', 'audit');
     expect(audit.code).toBe(1);
     expect(audit.stderr).toEqual([
-      'Entry 1 was changed: its text no longer has the hash recorded when it was journaled.',
-      'The checkpoint of 3 entries no longer matches the journal: entry 1 differs from what it vouched for.',
+      'Entry 3 was changed: its text no longer has the hash recorded when it was journaled.',
+      'The checkpoint of 5 entries no longer matches the journal: entry 3 differs from what it vouched for.',
     ]);
   });
 

@@ -84,7 +84,7 @@ export async function runCommand(container: Container, argv: string[]): Promise<
         }
         if (sub === 'checkpoint') {
           const cp = await writeCheckpoint(container.trust.checkpoints, { force: true });
-          return ok(cp ? `Checkpoint of ${cp.treeSize} entries, root ${Buffer.from(cp.rootHash).toString('hex')}, signed and time-stamped at ${cp.signedAt.toISOString()}.` : 'The journal is empty: nothing to checkpoint.');
+          return ok(cp ? `Checkpoint of ${cp.treeSize} entr${cp.treeSize === 1 ? 'y' : 'ies'}, root ${Buffer.from(cp.rootHash).toString('hex')}, signed and time-stamped at ${cp.signedAt.toISOString()}.` : 'The journal is empty: nothing to checkpoint.');
         }
         return fail(`Unknown journal command "${sub ?? ''}".\n\n${USAGE}`, 2);
       }

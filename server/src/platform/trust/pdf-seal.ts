@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { PDFArray, PDFHexString, PDFName, PDFNumber, PDFString, type PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { OID, certificateDer, sha256 } from './pki.js';
+import { OID, sha256, signerInfoFor } from './pki.js';
 import type { TimeStamper } from './time-stamping.js';
 import type { SigningIdentity } from './trust-keys.js';
 
@@ -66,26 +66,10 @@ export async function sealPdf(doc: PDFDocument, deps: SealDeps, opts: { reason: 
 
 async function detachedCms(data: Uint8Array, deps: SealDeps): Promise<Uint8Array> {
   const cert = deps.seal.certificate;
-  const signingCertificate = new asn1js.Sequence({
-    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(certificateDer(cert)) })] })] })],
-  });
   const signedData = new pkijs.SignedData({
     version: 1,
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-            new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
-            new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificate] }),
-          ],
-        }),
-      }),
-    ],
+    signerInfos: [signerInfoFor(cert, OID_DATA, sha256(data))],
     certificates: [cert, deps.root.certificate],
   });
   await signedData.sign(deps.seal.privateKey, 0, 'SHA-256');

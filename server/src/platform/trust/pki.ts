@@ -164,3 +164,27 @@ export function certificateDer(cert: pkijs.Certificate): Uint8Array {
 export function certificateFromDer(der: Uint8Array): pkijs.Certificate {
   return pkijs.Certificate.fromBER(new Uint8Array(der));
 }
+
+/**
+ * A CMS SignerInfo for `cert`'s key, with the signed attributes every signature of Pli's carries:
+ * content type, message digest, and ESS signing-certificate-v2 (RFC 5035: the certificate's
+ * SHA-256 — the default hash, so not written); `more` adds others (a signing time).
+ */
+export function signerInfoFor(cert: pkijs.Certificate, contentType: string, digest: Uint8Array, more: pkijs.Attribute[] = []): pkijs.SignerInfo {
+  const signingCertificate = new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(certificateDer(cert)) })] })] })],
+  });
+  return new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({
+      type: 0,
+      attributes: [
+        new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: contentType })] }),
+        ...more,
+        new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: digest })] }),
+        new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificate] }),
+      ],
+    }),
+  });
+}

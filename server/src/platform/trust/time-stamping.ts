@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { Clock } from '../clock/clock.js';
-import { OID, certificateDer, randomSerial, sha256 } from './pki.js';
+import { OID, randomSerial, sha256, signerInfoFor } from './pki.js';
 import type { SigningIdentity } from './trust-keys.js';
 
 /**
@@ -60,28 +60,10 @@ export function createTimeStampAuthority(identity: SigningIdentity, clock: Clock
 
 async function signedToken(identity: SigningIdentity, tstInfoDer: Uint8Array, signingTime: Date, withCertificate: boolean): Promise<pkijs.ContentInfo> {
   const cert = identity.certificate;
-  // SigningCertificateV2 { certs: [ESSCertIDv2 { certHash }] } — SHA-256 is the default, so not written (DER).
-  const signingCertificate = new asn1js.Sequence({
-    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(certificateDer(cert)) })] })] })],
-  });
   const signedData = new pkijs.SignedData({
     version: 3,
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.tstInfo, eContent: new asn1js.OctetString({ valueHex: tstInfoDer }) }),
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.tstInfo })] }),
-            new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-            new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: sha256(tstInfoDer) })] }),
-            new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificate] }),
-          ],
-        }),
-      }),
-    ],
+    signerInfos: [signerInfoFor(cert, OID.tstInfo, sha256(tstInfoDer), [new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] })])],
     ...(withCertificate ? { certificates: [cert] } : {}),
   });
   await signedData.sign(identity.privateKey, 0, 'SHA-256');
