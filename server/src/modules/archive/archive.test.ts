@@ -394,3 +394,37 @@ describe('tampering seen by the offline verifier', () => {
     expect(await failed(rotated)).toEqual([]);
   });
 });
+
+describe('hostile or oversized deposits', () => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { env: { PLI_ARCHIVE_MAX_BYTES: '4096' } });
+    key = await apiKeyFor(t, 'user@mairie-demo.test');
+  });
+  afterAll(() => t.close());
+  const send = (payload: Buffer | string, contentType: string) => t.app.inject({ method: 'POST', url: '/api/v1/archive', payload, headers: { authorization: `Bearer ${key}`, 'accept-language': 'fr', 'content-type': contentType } });
+  const count = async () => (await t.app.inject({ method: 'GET', url: '/api/v1/archive', headers: { authorization: `Bearer ${key}` } })).json().data.length;
+
+  it('refuses a file over the limit with the limit, keeps nothing, and goes on serving', async () => {
+    const body = depositBody(Buffer.alloc(5000, 0x41), 'gros.txt', { retention_years: '1' });
+    const r = await send(body.payload, body.headers['content-type']!);
+    expect(r.statusCode).toBe(413);
+    expect(r.json().detail).toMatch(/^Le fichier dépasse .* la taille maximale qu’accepte l’archive\.$/);
+    expect(await count()).toBe(0);
+    const ok = depositBody(Buffer.alloc(100, 0x41), 'petit.txt', { retention_years: '1' });
+    expect((await send(ok.payload, ok.headers['content-type']!)).statusCode).toBe(201);
+  });
+
+  it('answers a malformed body, a body without a file or a JSON body with a clear refusal', async () => {
+    const json = await send('{"retention_years":1}', 'application/json');
+    expect(json.statusCode).toBe(415);
+    const noFile = await send('--b\r\nContent-Disposition: form-data; name="retention_years"\r\n\r\n1\r\n--b--\r\n', 'multipart/form-data; boundary=b');
+    expect(noFile.statusCode).toBe(400);
+    const cut = await send('--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 cut short', 'multipart/form-data; boundary=b');
+    expect(cut.statusCode).toBe(400);
+    expect(cut.json().code).toBe('bad_request');
+    expect(await count()).toBe(1); // the one small deposit of the test before
+    expect(noFile.json().errors).toEqual([{ field: 'file', message: expect.any(String) }]);
+  });
+});

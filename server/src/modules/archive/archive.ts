@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import {
@@ -21,6 +21,7 @@ import type { ArchiveItemsTable, DB } from '../../platform/db/schema.js';
 import { inScope, systemScope, type Scope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
+import { senderStream } from '../../platform/http/upload.js';
 import type { IdGenerator } from '../../platform/ids/ids.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/job-queue.js';
 import { expandsTooMuch } from '../../platform/pdf/decompression-guard.js';
@@ -85,20 +86,17 @@ export interface StoredUpload {
 export async function storeUpload(deps: Pick<ArchiveDeps, 'storage' | 'maxBytes'>, stream: Readable): Promise<StoredUpload> {
   const sha3 = createHash('sha3-256');
   let head = Buffer.alloc(0);
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sha3.update(chunk);
-      if (head.length < 8192) head = Buffer.concat([head, chunk.subarray(0, 8192 - head.length)]);
-      done(null, chunk);
-    },
+  const tooLarge = () => new AppError('payload_too_large', message('archive.too_large', { mb: Math.round(deps.maxBytes / 1024 / 1024) }));
+  const tapped = senderStream(stream, (chunk) => {
+    sha3.update(chunk);
+    if (head.length < 8192) head = Buffer.concat([head, chunk.subarray(0, 8192 - head.length)]);
   });
-  stream.on('error', (err) => tap.destroy(err));
-  const stored = await deps.storage.put(stream.pipe(tap), { maxBytes: deps.maxBytes }).catch((err: unknown) => {
-    if (err instanceof AppError && err.code === 'payload_too_large') throw new AppError('payload_too_large', message('archive.too_large', { mb: Math.round(deps.maxBytes / 1024 / 1024) }));
+  const stored = await deps.storage.put(tapped, { maxBytes: deps.maxBytes }).catch((err: unknown) => {
+    if ((err instanceof AppError && err.code === 'payload_too_large') || (err as { statusCode?: number }).statusCode === 413) throw tooLarge();
     throw err;
   });
   // The busboy stream says it was cut at the limit without an error: the stored object is then short.
-  if ((stream as { truncated?: boolean }).truncated) throw new AppError('payload_too_large', message('archive.too_large', { mb: Math.round(deps.maxBytes / 1024 / 1024) }));
+  if ((stream as { truncated?: boolean }).truncated) throw tooLarge();
   return { sha256: stored.sha256, sha3_256: sha3.digest('hex'), sizeBytes: stored.sizeBytes, contentType: sniffContentType(head) };
 }
 

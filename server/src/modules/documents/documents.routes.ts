@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { documentSchema, previewQuery } from '#contracts/documents.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
-import { receiveFile } from '../../platform/http/upload.js';
+import { receiveFile, senderStream } from '../../platform/http/upload.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { documentContent, documentPreview, getDocument, uploadDocument, type DocumentDeps, type DocumentRow } from './documents.js';
 import { documentsPolicy } from './documents.policy.js';
@@ -44,7 +44,7 @@ export function documentRoutes(deps: DocumentDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         // One byte over the limit reaches storage, which refuses it and keeps nothing.
         const file = await receiveFile(request, deps.rules.maxUploadBytes);
-        const doc = await uploadDocument(deps, requirePrincipal(request), { filename: file.filename, stream: file.file });
+        const doc = await uploadDocument(deps, requirePrincipal(request), { filename: file.filename, stream: senderStream(file.file) });
         return reply.code(doc.status === 'converting' ? 202 : 201).send(presentDocument(doc));
       },
     );

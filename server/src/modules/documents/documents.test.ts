@@ -156,6 +156,18 @@ describe.each(backends())('documents on %s', (kind) => {
     expect(r.json().detail).toContain('no pages');
   });
 
+  it('a body cut short in the middle of the file is the sender’s 400, not a server fault', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      payload: '--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 cut short',
+      headers: { authorization: `Bearer ${key}`, 'accept-language': 'en', 'content-type': 'multipart/form-data; boundary=b' },
+    });
+    // The old code answered 500.
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: 'bad_request' });
+  });
+
   it('another organisation’s document answers 404', async () => {
     const doc = (await upload(letter('lettre-1-page.pdf'), 'a.pdf')).json();
     const other = await apiKeyFor(t, 'admin@pli.test');

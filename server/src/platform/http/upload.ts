@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { AppError } from '../../errors.js';
@@ -19,4 +20,27 @@ export async function receiveFile(request: FastifyRequest, maxBytes: number): Pr
   }
   if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'http.no_file_field', { errors: [{ field: 'file', message: 'field.required' }] });
   return file;
+}
+
+/**
+ * An uploaded file's bytes for whoever stores them: a failure of the upload itself (a body cut
+ * short, a boundary that never comes) becomes the sender's 400 instead of a server fault, its
+ * size limit stays a 413, and `onChunk` sees every chunk on the way (a second hash). Read with
+ * for-await, so a part busboy failed before anyone listened still rejects instead of hanging.
+ */
+export function senderStream(file: Readable, onChunk?: (chunk: Buffer) => void): Readable {
+  return Readable.from(
+    (async function* () {
+      try {
+        for await (const chunk of file as AsyncIterable<Buffer>) {
+          onChunk?.(chunk);
+          yield chunk;
+        }
+      } catch (err) {
+        if (err instanceof AppError || (err as { statusCode?: number }).statusCode === 413) throw err;
+        throw new AppError('bad_request', 'http.multipart_malformed', { cause: err });
+      }
+    })(),
+    { objectMode: false },
+  );
 }
