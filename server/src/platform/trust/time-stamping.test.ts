@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as pkijs from 'pkijs';
@@ -6,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lacks } from '../../../test/outside-tools.js';
 import { tempDir } from '../../../test/helpers.js';
 import { loadOrCreateTrustKeys, type TrustKeys } from './trust-keys.js';
-import { createTimeStampAuthority, PLI_TSA_POLICY, type TimeStampAuthority } from './time-stamping.js';
+import { createTimeStampAuthority, PLI_TSA_POLICY, remoteTimeStamper, type TimeStampAuthority } from './time-stamping.js';
 
 const openssl = (...args: string[]) => {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -94,5 +97,33 @@ describe.skipIf(lacks('openssl'))('trust keys and the built-in time-stamping aut
     const garbage = pkijs.TimeStampResp.fromBER(new Uint8Array(await tsa.respond(new TextEncoder().encode('not a request'))));
     expect(garbage.status.status).toBe(pkijs.PKIStatus.rejection);
     expect(garbage.timeStampToken).toBeUndefined();
+  });
+
+  it('the client of an outside authority (PLI_TSA_URL) gets a token openssl verifies, and says why when the authority fails or refuses', async () => {
+    // An RFC 3161 authority over HTTP (§3.4), as a qualified provider runs one: here the built-in one behind a local server.
+    let mode: 'serve' | 'down' | 'refuse' = 'serve';
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        if (mode === 'down' || req.headers['content-type'] !== 'application/timestamp-query') return void res.writeHead(503).end();
+        const body = mode === 'refuse' ? new TextEncoder().encode('not a request') : Buffer.concat(chunks);
+        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(Buffer.from(await tsa.respond(body)));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsa`;
+    try {
+      const letter = fs.readFileSync(file('letter.pdf'));
+      const token = await remoteTimeStamper(url).stamp(new Uint8Array(createHash('sha256').update(letter).digest()));
+      fs.writeFileSync(file('remote.der'), token);
+      expect(openssl('ts', '-verify', '-data', file('letter.pdf'), '-in', file('remote.der'), '-token_in', '-CAfile', path.join(dir, 'keys', 'root.crt.pem')).out).toContain('Verification: OK');
+      mode = 'down';
+      await expect(remoteTimeStamper(url).stamp(new Uint8Array(32))).rejects.toThrow(`the time-stamping authority at ${url} answered 503`);
+      mode = 'refuse';
+      await expect(remoteTimeStamper(url).stamp(new Uint8Array(32))).rejects.toThrow(/^the time-stamping authority refused: the request is not a DER TimeStampReq$/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
