@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
@@ -17,6 +18,7 @@ import { idOf } from '#contracts/common.js';
 import { approvableFrom } from '#domain/archive/retention.js';
 import { AppError, message } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
+import { respond } from '../../platform/http/idempotency.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
 import {
@@ -121,19 +123,22 @@ export function archiveRoutes(deps: ArchiveDeps): FastifyPluginAsyncZod {
     app.post(
       '/api/v1/archive',
       {
-        config: { policy: archivePolicy.use },
+        config: { policy: archivePolicy.use, idempotent: 'upload' },
         schema: {
           tags,
-          summary: 'Deposit a document in the electronic archive: any type, a retention of 1, 3, 5, 10 or 30 years; time-stamped (RFC 3161) and journaled',
+          summary: 'Deposit a document in the electronic archive: any type, a retention of 1, 3, 5, 10 or 30 years; time-stamped (RFC 3161) and journaled. Idempotency-Key: the same file and fields within 24 h give the first answer',
           consumes: ['multipart/form-data'],
-          response: { 201: archiveItemSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
+          response: { 201: archiveItemSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
         },
       },
       async (request, reply) => {
         const principal = requirePrincipal(request);
         const input = await receiveDeposit(request, deps);
-        const row = await depositDocument(deps, principal, input);
-        return reply.code(201).send(presentArchiveItem(row));
+        // The key is claimed over what arrived: the file's hash and the fields.
+        const hash = createHash('sha256').update(JSON.stringify([input.upload.sha256, input.filename, input.retentionYears ?? null, input.title ?? null, input.tags, input.fields])).digest('hex');
+        if (await request.claimIdempotency(reply, hash)) return reply;
+        const answer = respond(request, reply, 201, presentArchiveItem);
+        return answer.send(await depositDocument(deps, principal, input, answer.within));
       },
     );
 

@@ -122,6 +122,30 @@ describe.each(backends())('the electronic archive on %s', (kind) => {
     expect(other.organisationId).toMatch(/^org_/);
   });
 
+  it('with an Idempotency-Key, the same deposit sent again — or twice at once — archives once; another file under the key is refused', async () => {
+    const bytes = Buffer.from(`Arrêté ${Date.now()}`);
+    const send = (file: Buffer, key: string) => {
+      const body = depositBody(file, 'arrete.txt', { retention_years: '5' });
+      return t.app.inject({ method: 'POST', url: '/api/v1/archive', payload: body.payload, headers: { ...auth(user), ...body.headers, 'idempotency-key': key } });
+    };
+    const first = await send(bytes, 'depot-1');
+    const again = await send(bytes, 'depot-1');
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
+    expect((await send(Buffer.from('autre chose'), 'depot-1')).statusCode).toBe(422);
+
+    const twin = Buffer.from(`Arrêté jumeau ${Date.now()}`);
+    const both = await Promise.all([send(twin, 'depot-2'), send(twin, 'depot-2')]);
+    const created = both.filter((r) => r.statusCode === 201 && r.headers['idempotent-replayed'] === undefined);
+    expect(created).toHaveLength(1);
+    for (const r of both) expect([201, 409]).toContain(r.statusCode);
+    const sha = createHash('sha256').update(twin).digest('hex');
+    const kept = await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('archive_items').select('id').where('sha256', '=', sha).execute());
+    expect(kept).toHaveLength(1);
+  });
+
   it('gives the bytes back byte for byte, and journals every consultation and download in the item’s audit trail', async () => {
     const { id } = (await deposit(user)).json();
     const download = await t.app.inject({ method: 'GET', url: `/api/v1/archive/${id}/content`, headers: auth(user) });

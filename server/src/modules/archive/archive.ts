@@ -18,7 +18,7 @@ import type { JsonValue } from '#domain/trust/canonical-json.js';
 import { AppError, message, notFound } from '../../errors.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { ArchiveItemsTable, DB } from '../../platform/db/schema.js';
-import { inScope, systemScope, type Scope, type Tx } from '../../platform/db/scope.js';
+import { inScope, systemScope, type Scope, type Tx, type Within } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
 import { senderStream } from '../../platform/http/upload.js';
@@ -153,7 +153,7 @@ export async function archiveOptions(deps: Pick<ArchiveDeps, 'db'>, principal: U
 }
 
 /** A user's deposit in the electronic archive (POST /api/v1/archive). */
-export async function depositDocument(deps: ArchiveDeps, principal: UserPrincipal, input: DepositInput): Promise<ArchiveRow> {
+export async function depositDocument(deps: ArchiveDeps, principal: UserPrincipal, input: DepositInput, within?: Within<ArchiveRow>): Promise<ArchiveRow> {
   const retention = input.retentionYears;
   if (retention === undefined || !isRetentionYears(retention)) {
     throw new AppError('validation_failed', 'archive.retention_choice', { errors: [{ field: 'retention_years', message: 'field.retention_choice' }] });
@@ -173,7 +173,7 @@ export async function depositDocument(deps: ArchiveDeps, principal: UserPrincipa
     tags: input.tags,
     fields: input.fields,
     upload: input.upload,
-  });
+  }, within);
   return row!; // no order: nothing it could collide with
 }
 
@@ -199,7 +199,7 @@ const cleanFilename = (name: string) => (name || 'document').replace(/[\u0000-\u
  * The deposit itself: time-stamped (electronic), journaled and recorded in one transaction, its
  * certificate issued, then held by the storage's retention.
  */
-async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord): Promise<ArchiveRow | null> {
+async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord, within?: Within<ArchiveRow>): Promise<ArchiveRow | null> {
   const id = deps.ids.next('arc');
   const now = deps.clock.now();
   const filename = cleanFilename(d.filename);
@@ -280,7 +280,7 @@ async function recordDeposit(deps: ArchiveDeps, scope: Scope, d: DepositRecord):
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-    });
+    }, within);
   } catch (err) {
     // An order's file or slip archived meanwhile by another run of the same job: nothing to add
     // (the transaction, journal entry included, is rolled back).

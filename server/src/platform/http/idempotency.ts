@@ -22,10 +22,20 @@ import { scopeOf, type Principal } from './principal.js';
  */
 declare module 'fastify' {
   interface FastifyContextConfig {
-    idempotent?: boolean;
+    /**
+     * true: the key is claimed before the handler, over the JSON body. 'upload': a multipart
+     * route streams its file first, then claims over what it received (`claimIdempotency`).
+     */
+    idempotent?: boolean | 'upload';
   }
   interface FastifyRequest {
     idempotencyClaim: Claim | null;
+    /**
+     * For `idempotent: 'upload'` routes, once the upload is stored: claims the request's key over
+     * `hash` (the file's SHA-256 and the fields). True when the first answer was replayed — the
+     * handler then returns the reply as it is.
+     */
+    claimIdempotency(reply: FastifyReply, hash: string): Promise<boolean>;
   }
 }
 
@@ -78,18 +88,22 @@ function storable(text: string): string {
 export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>; clock: Clock }): void {
   app.decorateRequest('idempotencyClaim', null);
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.routeOptions.config?.idempotent) return;
+  /** The key of the request, checked; undefined when it carries none (or nobody is signed in). */
+  const keyOf = (request: FastifyRequest): string | undefined => {
     const raw = request.headers['idempotency-key'];
-    if (raw === undefined || request.principal === null) return;
+    if (raw === undefined || request.principal === null) return undefined;
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || key.length > 255) {
       throw new AppError('validation_failed', 'http.idempotency_key_length', {
         errors: [{ field: 'Idempotency-Key', message: 'field.idempotency_key_length' }],
       });
     }
-    const principal = request.principal;
-    const hash = requestHash(request);
+    return key;
+  };
+
+  /** Claims `key` over `hash`, or replays the answer recorded for it: true when replayed. */
+  const claim = async (request: FastifyRequest, reply: FastifyReply, key: string, hash: string): Promise<boolean> => {
+    const principal = request.principal!;
     const now = deps.clock.now();
     const token = randomSecret(16);
     const replay = await inScope(deps.db, scopeOf(principal), async (tx) => {
@@ -123,9 +137,23 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>
     });
     if (replay) {
       reply.header('idempotent-replayed', 'true');
-      return reply.code(replay.status).send(replay.body);
+      reply.code(replay.status).send(replay.body);
+      return true;
     }
     request.idempotencyClaim = { key, token, settled: false };
+    return false;
+  };
+
+  app.decorateRequest('claimIdempotency', function (this: FastifyRequest, reply: FastifyReply, hash: string) {
+    const key = this.routeOptions.config?.idempotent === 'upload' ? keyOf(this) : undefined;
+    return key === undefined ? Promise.resolve(false) : claim(this, reply, key, hash);
+  });
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.config?.idempotent !== true) return;
+    const key = keyOf(request);
+    if (key === undefined) return;
+    if (await claim(request, reply, key, requestHash(request))) return reply;
     return undefined;
   });
 
