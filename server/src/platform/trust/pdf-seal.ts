@@ -1,9 +1,7 @@
-import * as asn1js from 'asn1js';
 import { PDFArray, PDFHexString, PDFName, PDFNumber, PDFString, type PDFDocument } from 'pdf-lib';
-import * as pkijs from 'pkijs';
-import { OID, sha256, signerInfoFor } from './pki.js';
-import type { TimeStamper } from './time-stamping.js';
-import type { SigningIdentity } from './trust-keys.js';
+import { sealDetached, type SealDeps } from './cms-seal.js';
+
+export type { SealDeps } from './cms-seal.js';
 
 /**
  * Seals a PDF the way PAdES does (ETSI EN 319 142, baseline B-T): an ETSI.CAdES.detached CMS
@@ -13,14 +11,6 @@ import type { SigningIdentity } from './trust-keys.js';
  */
 const SIGNATURE_BYTES = 16_384;
 const BYTE_RANGE_PLACEHOLDER = '/**********';
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
-
-export interface SealDeps {
-  readonly seal: SigningIdentity;
-  readonly root: { readonly certificate: pkijs.Certificate };
-  readonly timeStamper: TimeStamper;
-}
 
 export async function sealPdf(doc: PDFDocument, deps: SealDeps, opts: { reason: string; signedAt: Date }): Promise<Uint8Array> {
   const ctx = doc.context;
@@ -58,28 +48,8 @@ export async function sealPdf(doc: PDFDocument, deps: SealDeps, opts: { reason: 
   out.write(rangeText, rangeAt, 'latin1');
   const signed = Buffer.concat([out.subarray(0, contentsAt), out.subarray(contentsEnd)]);
 
-  const cms = await detachedCms(signed, deps);
+  const cms = await sealDetached(signed, deps);
   if (cms.length > SIGNATURE_BYTES) throw new Error(`the signature (${cms.length} bytes) does not fit its placeholder`);
   out.write(Buffer.from(cms).toString('hex').padEnd(SIGNATURE_BYTES * 2, '0'), contentsAt + 1, 'latin1');
   return new Uint8Array(out);
-}
-
-async function detachedCms(data: Uint8Array, deps: SealDeps): Promise<Uint8Array> {
-  const cert = deps.seal.certificate;
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
-    signerInfos: [signerInfoFor(cert, OID_DATA, sha256(data))],
-    certificates: [cert, deps.root.certificate],
-  });
-  await signedData.sign(deps.seal.privateKey, 0, 'SHA-256');
-  // B-T: a time-stamp over the signature value proves the seal existed then.
-  const signerInfo = signedData.signerInfos[0]!;
-  const token = await deps.timeStamper.stamp(sha256(new Uint8Array(signerInfo.signature.valueBlock.valueHexView)));
-  signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
-    type: 1,
-    attributes: [new pkijs.Attribute({ type: OID_TIMESTAMP_TOKEN, values: [asn1js.fromBER(new Uint8Array(token)).result] })],
-  });
-  const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return new Uint8Array(info.toSchema().toBER(false));
 }
