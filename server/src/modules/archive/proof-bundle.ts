@@ -11,8 +11,8 @@ import { getArchiveItem, type ArchiveDeps } from './archive.js';
  * An archived item's proof bundle (format in verifier/src/bundle.ts): its journal entries with
  * their inclusion proofs in a checkpoint, that checkpoint (signed, time-stamped), the first
  * checkpoint that held the deposit with the consistency proof between the two, the file's own
- * RFC 3161 token and the certificates. The export is itself journaled, and a checkpoint is
- * written first when none covers the item's newest entry yet, so the bundle is whole at once.
+ * RFC 3161 token and the certificates. The export is itself journaled (after: the next bundle
+ * carries it), and a checkpoint is written first only when none holds the deposit yet.
  */
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -46,13 +46,13 @@ async function latestCheckpoint(tx: Tx): Promise<CheckpointRow | undefined> {
 export async function proofBundle(deps: ArchiveDeps, principal: UserPrincipal, id: string): Promise<ProofBundle> {
   const item = await getArchiveItem(deps, principal, id);
   const scope = scopeOf(principal);
-  const exported = await inScope(deps.db, scope, (tx) =>
-    appendToJournal(tx, deps.clock, { kind: 'archive.proof_exported', organisationId: item.organisation_id, subject: item.id, data: { by: principal.userId } }),
-  );
+  // Only a deposit no checkpoint holds yet forces one (in its first minutes): the bundle carries the
+  // entries the latest checkpoint holds, and later ones reach the bundles after the next periodic
+  // checkpoint — a checkpoint for every download or export would sign and keep one per click.
   const covered = await inScope(deps.db, scope, latestCheckpoint);
-  if (!covered || Number(covered.tree_size) <= exported.seq) await writeCheckpoint(deps.checkpoints, { force: true });
+  if (!covered || Number(covered.tree_size) <= Number(item.deposit_seq)) await writeCheckpoint(deps.checkpoints, { force: true });
 
-  return inScope(deps.db, scope, async (tx) => {
+  const bundle = await inScope(deps.db, scope, async (tx) => {
     const cp = (await latestCheckpoint(tx))!;
     const size = Number(cp.tree_size);
     const entries = (await sql<{ seq: string | number; entry: string }>`SELECT seq, entry FROM trust_journal WHERE subject = ${item.id} AND seq < ${size} ORDER BY seq`.execute(tx)).rows;
@@ -84,6 +84,8 @@ export async function proofBundle(deps: ArchiveDeps, principal: UserPrincipal, i
         earlier: firstSize < size ? { checkpoint: present(first, sealAt, current), consistency: (await journalConsistencyProof(tx, firstSize, size)).map(b64) } : null,
       },
       certificates: { root: deps.keys.root.certificatePem, seal: deps.keys.seal.certificatePem, time_stamping: deps.keys.timeStamping.certificatePem },
-    };
+    } satisfies ProofBundle;
   });
+  await inScope(deps.db, scope, (tx) => appendToJournal(tx, deps.clock, { kind: 'archive.proof_exported', organisationId: item.organisation_id, subject: item.id, data: { by: principal.userId, checkpoint: bundle.journal.checkpoint.tree_size } }));
+  return bundle;
 }
