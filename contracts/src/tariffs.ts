@@ -24,6 +24,7 @@ export const tariffBody = z.strictObject({
     acknowledgement: cents,
     postage: z.strictObject({ priority: steps, non_priority: steps, registered: steps }),
     archivePerDocumentYear: z.strictObject({ simple: cents, electronic: cents }),
+    eletter: z.strictObject({ simple: cents, registered: cents }).optional(),
   }),
   vat: z.strictObject({ services: z.number().int().min(0).max(10_000), postage: z.number().int().min(0).max(10_000) }),
   vatCategory: z.record(z.string(), z.enum(['services', 'postage'])),

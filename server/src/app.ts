@@ -13,7 +13,9 @@ import { healthResponse } from '#contracts/accounts.js';
 import type { Container } from './container.js';
 import { AppError, message } from './errors.js';
 import { ping } from './platform/db/database.js';
-import { bearerToken, registerAuth, type Authenticator } from './platform/http/auth.js';
+import { bearerToken, registerAuth, type Authenticator, type RecipientAuthenticator } from './platform/http/auth.js';
+import { RECIPIENT_COOKIE, authenticateRecipient, evidenceRoutes, recipientRoutes } from './modules/eletters/index.js';
+import { demoIdentityProviderRoutes } from './platform/identity/demo-idp.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
@@ -122,7 +124,12 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     return token ? authenticateSession(container, token) : null;
   };
   // An explicit API key wins over a cookie the same client may also carry.
-  registerAuth(app, [apiKeyAuth, sessionAuth]);
+  // A recipient's cookie opens the recipient routes only (and is refused everywhere else).
+  const recipientAuth: RecipientAuthenticator = async (request) => {
+    const token = request.cookies[RECIPIENT_COOKIE];
+    return token ? authenticateRecipient(container.eletters, token) : null;
+  };
+  registerAuth(app, [apiKeyAuth, sessionAuth], recipientAuth);
   registerIdempotency(app, { db: container.db, clock: container.clock });
 
   app.get(
@@ -149,6 +156,9 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(productionRulesRoutes(container.orders));
   await app.register(productionRoutes(container.production));
   await app.register(archiveRoutes(container.archive));
+  await app.register(evidenceRoutes(container.eletters));
+  await app.register(recipientRoutes({ ...container.eletters, secureCookies: config.publicUrl.startsWith('https:'), openLimitPerMinute: config.recipientOpenLimitPerMinute }));
+  if (container.demoIdentityProvider) await app.register(demoIdentityProviderRoutes(container.demoIdentityProvider));
   await app.register(trackingRoutes({ db: container.db, webhooks: container.webhooks, onError: (err) => container.logger.error({ err }, 'tracking feed failed') }));
   for (const plugin of opts.plugins ?? []) await app.register(async (child) => plugin(child));
 

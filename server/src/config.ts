@@ -59,6 +59,15 @@ const envSchema = z.object({
   PLI_KEYS_DIR: z.string().min(1).optional(),
   PLI_TSA_URL: url(['http:', 'https:']).optional(),
   PLI_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(1440).default(5),
+  // E-letters' identity check (OpenID Connect, e.g. FranceConnect+). Unset: the built-in demo
+  // provider at PLI_PUBLIC_URL/demo-idp, where anybody types a name (never for production).
+  PLI_IDP_ISSUER: url(['http:', 'https:']).optional(),
+  PLI_IDP_CLIENT_ID: z.string().min(1).optional(),
+  PLI_IDP_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The assurance level required (FranceConnect+: eidas2 substantial, eidas3 high). */
+  PLI_IDP_ACR: z.string().min(1).optional(),
+  /** Attempts to open a letter (link and code), per minute and address. */
+  PLI_RECIPIENT_OPEN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -108,6 +117,9 @@ export interface Config {
   readonly tsaUrl: string | undefined;
   /** 0: no periodic checkpoints (tests write them when they want). */
   readonly checkpointMinutes: number;
+  /** null: the built-in demo identity provider. */
+  readonly identityProvider: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly acr: string | undefined } | null;
+  readonly recipientOpenLimitPerMinute: number;
   readonly logLevel: string;
 }
 
@@ -183,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keysDir: path.resolve(e.PLI_KEYS_DIR ?? path.join(e.PLI_DATA_DIR, 'keys', 'trust')),
     tsaUrl: e.PLI_TSA_URL,
     checkpointMinutes: e.PLI_CHECKPOINT_MINUTES,
+    identityProvider: e.PLI_IDP_ISSUER ? Object.freeze({ issuer: e.PLI_IDP_ISSUER, clientId: e.PLI_IDP_CLIENT_ID ?? '', clientSecret: e.PLI_IDP_CLIENT_SECRET ?? '', acr: e.PLI_IDP_ACR }) : null,
+    recipientOpenLimitPerMinute: e.PLI_RECIPIENT_OPEN_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   });
 }

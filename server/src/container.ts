@@ -1,3 +1,4 @@
+import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -11,6 +12,7 @@ import { createJobQueue, type JobQueue } from './platform/jobs/job-queue.js';
 import { createMailService, sendMailJob, type MailService } from './platform/mail/outbox.js';
 import { createMailboxMailer } from './platform/mail/mailbox.mailer.js';
 import { createSmtpMailer } from './platform/mail/smtp.mailer.js';
+import { createTextboxSender } from './platform/mail/textbox.sender.js';
 import type { Mailer } from './platform/mail/mail.port.js';
 import { createLocalDiskStorage } from './platform/storage/local-disk.storage.js';
 import { createS3Storage } from './platform/storage/s3.storage.js';
@@ -21,6 +23,25 @@ import { checkFrenchAddress, convertDocument, convertDocumentJob, DEFAULT_DOCUME
 import { batchDepositSlipExtracts, depositSlipJob, floorSettings, intakeJob, makePrintFile, prepareDepositSlip, printFileJob, runBatching, runIntake, simulateFloor, type ProductionDeps } from './modules/production/index.js';
 import { deliverDue, dispatchEvents, type WebhookDeps } from './modules/tracking/index.js';
 import type { OrderDeps } from './modules/orders/index.js';
+import {
+  NOTIFICATION_TEMPLATE,
+  cancelElectronicOrder,
+  createElectronicOrder,
+  getElectronicOrder,
+  identityCallback,
+  notificationDelivered,
+  presentElectronicOrder,
+  runDeadlines,
+  sendElectronicOrder,
+  sendEletterJob,
+  submitElectronicOrder,
+  updateElectronicOrder,
+  type ElectronicOrderView,
+  type EletterDeps,
+} from './modules/eletters/index.js';
+import type { IdentityProvider } from './platform/identity/identity.port.js';
+import { createOidcIdentityProvider } from './platform/identity/oidc.identity.js';
+import { createDemoIdentityProvider, type DemoIdentityProvider } from './platform/identity/demo-idp.js';
 import { archiveDepositSlips, archiveDepositSlipsJob, archiveOrderFiles, archiveOrderFilesJob, auditArchiveObjects, indexArchiveText, indexArchiveTextJob, proposeDueDestructions, reassertRetentions, type ArchiveDeps } from './modules/archive/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
@@ -46,6 +67,9 @@ export interface Container {
   readonly production: ProductionDeps;
   readonly webhooks: WebhookDeps;
   readonly archive: ArchiveDeps;
+  readonly eletters: EletterDeps;
+  /** The built-in identity provider, served at /demo-idp, when no real one is configured. */
+  readonly demoIdentityProvider: DemoIdentityProvider | null;
   /** Seal and time-stamping keys, the time-stamper, the journal's checkpoints (ADR 0016). */
   readonly trust: { readonly keys: TrustKeys; readonly timeStamper: TimeStamper; readonly checkpoints: CheckpointDeps };
   /** Where people reach Pli: links in e-mails. */
@@ -60,6 +84,8 @@ export interface ContainerOverrides {
   /** Tests hand in an already-open database (a copied template) instead of opening one. */
   database?: Database;
   jobPollingIntervalSeconds?: number;
+  /** Tests bring an identity provider of their own (the demo one listening on a port of theirs). */
+  identity?: IdentityProvider | null;
 }
 
 export async function createContainer(config: Config, logger: Logger, overrides: ContainerOverrides = {}): Promise<Container> {
@@ -93,7 +119,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
       })
     : createLocalDiskStorage(path.join(config.dataDir, 'objects'), clock);
   const mailer: Mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createMailboxMailer(path.join(config.dataDir, 'mailbox'), config.mailFrom);
-  const mail = createMailService({ db: database.db, queue, ids, clock, mailer, transport: config.smtpUrl ? 'smtp' : 'outbox' });
+  const mail = createMailService({ db: database.db, queue, ids, clock, mailer, transport: config.smtpUrl ? 'smtp' : 'outbox', texts: createTextboxSender(path.join(config.dataDir, 'texts')) });
   queue.work(sendMailJob, async ({ message_id }) => {
     await mail.deliver(message_id);
   });
@@ -177,6 +203,42 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   queue.every('webhooks.dispatch', 1000, async () => void (await dispatchEvents(webhooks)));
   queue.every('webhooks.deliver', 1000, async () => void (await deliverDue(webhooks)));
 
+  const orders: OrderDeps = {
+    db: database.db,
+    clock,
+    ids,
+    storage,
+    checkAddress: (lines, country) => checkFrenchAddress([...lines], country),
+    // Each submitted order goes to the floor's intake, in the submission's transaction.
+    afterSubmit: async (tx, order) => void (await queue.enqueue(tx, intakeJob, { order_id: order.id })),
+    floorCutoffs: async (tx) => (await floorSettings(tx)).cutoffs,
+  };
+  const { identity, demoIdentityProvider } = await identityFor(config, overrides);
+  const eletters: EletterDeps = {
+    db: database.db,
+    clock,
+    ids,
+    storage,
+    queue,
+    mail,
+    seal: { seal: trustKeys.seal, root: trustKeys.root, timeStamper },
+    publicUrl: config.publicUrl,
+    orders,
+    identity,
+    linkKey: Buffer.from(hkdfSync('sha256', loadSecretBoxKey(config.dataDir, config.secretKey), Buffer.alloc(0), 'pli e-letter links', 32)),
+  };
+  orders.electronic = {
+    create: (p, input, within) => createElectronicOrder(eletters, p, input, within),
+    get: (p, id) => getElectronicOrder(eletters, p, id),
+    update: (p, id, changes) => updateElectronicOrder(eletters, p, id, changes),
+    submit: (p, id, within) => submitElectronicOrder(eletters, p, id, within),
+    cancel: (p, id) => cancelElectronicOrder(eletters, p, id),
+    present: (view, lang) => presentElectronicOrder(view as ElectronicOrderView, lang),
+  };
+  queue.work(sendEletterJob, async ({ order_id }) => void (await sendElectronicOrder(eletters, order_id)));
+  mail.onDelivery(NOTIFICATION_TEMPLATE, (tx, messageId, outcome) => notificationDelivered(tx, eletters, messageId, outcome));
+  queue.every('eletters.deadlines', 60_000, async () => void (await runDeadlines(eletters)));
+
   const db = database;
   return {
     config,
@@ -190,16 +252,9 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     ids,
     secretBox,
     documents,
-    orders: {
-      db: database.db,
-      clock,
-      ids,
-      storage,
-      checkAddress: (lines, country) => checkFrenchAddress([...lines], country),
-      // Each submitted order goes to the floor's intake, in the submission's transaction.
-      afterSubmit: async (tx, order) => void (await queue.enqueue(tx, intakeJob, { order_id: order.id })),
-      floorCutoffs: async (tx) => (await floorSettings(tx)).cutoffs,
-    },
+    orders,
+    eletters,
+    demoIdentityProvider,
     production,
     webhooks,
     archive,
@@ -207,9 +262,30 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     logger,
     async close() {
       await queue.stop();
+      await demoIdentityProvider?.close();
       await mailer.close?.();
       if (!overrides.database) await db.close();
       lock?.release();
     },
   };
+}
+
+/**
+ * The identity check of registered e-letters' recipients: the configured OpenID provider, or the
+ * built-in demo one (anybody types a name: a demonstration, never production) at /demo-idp.
+ */
+async function identityFor(config: Config, overrides: ContainerOverrides): Promise<{ identity: IdentityProvider | null; demoIdentityProvider: DemoIdentityProvider | null }> {
+  if (overrides.identity !== undefined) return { identity: overrides.identity, demoIdentityProvider: null };
+  const idp = config.identityProvider;
+  if (idp) {
+    if (!idp.clientId || !idp.clientSecret) throw new Error('PLI_IDP_ISSUER needs PLI_IDP_CLIENT_ID and PLI_IDP_CLIENT_SECRET (the client registered with the identity provider).');
+    return {
+      identity: createOidcIdentityProvider({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, ...(idp.acr ? { acrValues: idp.acr } : {}), allowInsecureHttp: idp.issuer.startsWith('http:') }),
+      demoIdentityProvider: null,
+    };
+  }
+  const issuer = `${config.publicUrl.replace(/\/$/, '')}/demo-idp`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const demo = await createDemoIdentityProvider({ issuer, clients: [{ client_id: 'pli', client_secret: clientSecret, redirect_uris: [identityCallback(config.publicUrl)] }] });
+  return { identity: createOidcIdentityProvider({ issuer, clientId: 'pli', clientSecret, allowInsecureHttp: issuer.startsWith('http:') }), demoIdentityProvider: demo };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '#domain/roles.js';
-import { apiKeyFor, createTestApp, type TestApp } from '../test/helpers.js';
+import { apiKeyFor, createTestApp, sendSimpleEletter, type TestApp } from '../test/helpers.js';
 import type { UserPrincipal } from './platform/http/principal.js';
 
 /**
@@ -13,7 +13,8 @@ const STAFF: Role[] = ['provider_admin', 'operator', 'support_agent'];
 const FLOOR: Role[] = ['provider_admin', 'operator'];
 /** The archives are the client's own: provider staff keep them, never read them. */
 const CLIENT: Role[] = ['client_admin', 'client_user'];
-const expected: Record<string, readonly Role[] | 'public'> = {
+const RECIPIENT = 'recipient' as const;
+const expected: Record<string, readonly Role[] | 'public' | 'recipient'> = {
   'GET /api/v1/me': ALL,
   'PATCH /api/v1/me': ALL,
   'POST /api/v1/me/password': ALL,
@@ -109,6 +110,21 @@ const expected: Record<string, readonly Role[] | 'public'> = {
   'POST /api/v1/archive/:id/legal-hold': ['client_admin'],
   'DELETE /api/v1/archive/:id/legal-hold': ['client_admin'],
   'POST /api/v1/archive/:id/destruction/approve': ['client_admin'],
+  'GET /api/v1/mailpieces/:id/evidence': ALL,
+  'GET /api/v1/evidence/:id': ALL,
+  // E-letters' recipients: their own session, never a user's credentials (M-4.3).
+  'POST /api/v1/recipient/sessions': 'public',
+  'POST /api/v1/recipient/codes': 'public',
+  'GET /api/v1/recipient/session': RECIPIENT,
+  'DELETE /api/v1/recipient/session': RECIPIENT,
+  'GET /api/v1/recipient/identity/start': RECIPIENT,
+  'GET /api/v1/recipient/identity/callback': RECIPIENT,
+  'POST /api/v1/recipient/text-code': RECIPIENT,
+  'POST /api/v1/recipient/text-code/resend': RECIPIENT,
+  'GET /api/v1/recipient/letter': RECIPIENT,
+  'POST /api/v1/recipient/letter/accept': RECIPIENT,
+  'POST /api/v1/recipient/letter/refuse': RECIPIENT,
+  'GET /api/v1/recipient/letter/documents/:number': RECIPIENT,
 };
 
 function principal(role: Role): UserPrincipal {
@@ -142,11 +158,11 @@ describe('the role matrix', () => {
 
   it.each(Object.entries(expected))('%s', (route, allowed) => {
     const r = t.app.pliRoutes.find((x) => `${x.method} ${x.url}` === route)!;
-    if (allowed === 'public') {
-      expect(r.policy).toBe('public');
+    if (allowed === 'public' || allowed === RECIPIENT) {
+      expect(r.policy).toBe(allowed);
       return;
     }
-    expect(r.policy).not.toBe('public');
+    expect(typeof r.policy).toBe('function');
     const policy = r.policy as (p: UserPrincipal) => boolean;
     const granted = ROLES.filter((role) => policy(principal(role)));
     expect(granted.sort()).toEqual([...allowed].sort());
@@ -191,7 +207,7 @@ describe('the role matrix, over HTTP', () => {
   afterAll(() => http.close());
 
   const cases = Object.entries(expected)
-    .filter(([, allowed]) => allowed !== 'public')
+    .filter(([, allowed]) => allowed !== 'public' && allowed !== RECIPIENT)
     .flatMap(([route, allowed]) => ROLES.map((role) => [route, role, (allowed as readonly Role[]).includes(role)] as const))
     .filter(([route, , allowed]) => !(allowed && ENDLESS.has(route)));
 
@@ -202,5 +218,45 @@ describe('the role matrix, over HTTP', () => {
     const refusedByPolicy = r.statusCode === 403 && r.json().detail === 'Your role does not allow this action.';
     expect(r.statusCode, r.body).not.toBe(401);
     expect(refusedByPolicy, `${r.statusCode} ${r.body}`).toBe(!allowed);
+  });
+});
+
+/**
+ * The two kinds of principal never open each other's doors (M-4.3): a recipient's session — a
+ * real one, opened with a real letter's link and code — is refused on every route that is not a
+ * recipient's (the generated list of all of them), and users' credentials, every role's, are
+ * refused on every recipient route.
+ */
+describe('recipients and users, kept apart', () => {
+  let app: TestApp;
+  let recipientCookie: string;
+  let csrf: string;
+  const keys = {} as Record<Role, string>;
+  beforeAll(async () => {
+    app = await createTestApp('pglite');
+    for (const [role, email] of Object.entries({ provider_admin: 'admin@pli.test', operator: 'operator@pli.test', support_agent: 'support@pli.test', client_admin: 'admin@mairie-demo.test', client_user: 'user@mairie-demo.test' }) as Array<[Role, string]>) keys[role] = await apiKeyFor(app, email);
+    const letter = await sendSimpleEletter(app, keys.client_user);
+    const opened = await app.app.inject({ method: 'POST', url: '/api/v1/recipient/sessions', payload: { link: letter.link, code: letter.code } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    recipientCookie = String([opened.headers['set-cookie']].flat()[0]).split(';')[0]!;
+    csrf = opened.json().csrf_token;
+    // The session works where it should.
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/recipient/letter', headers: { cookie: recipientCookie } })).statusCode).toBe(200);
+  });
+  afterAll(() => app.close());
+
+  const notRecipients = Object.entries(expected).filter(([, allowed]) => allowed !== 'public' && allowed !== RECIPIENT).map(([route]) => route);
+  it.each(notRecipients)('a recipient’s session on %s: refused', async (route) => {
+    const [method, pattern] = route.split(' ') as [string, string];
+    const url = pattern.replace(/:[A-Za-z]+/g, 'x');
+    const r = await app.app.inject({ method: method as 'GET', url, headers: { cookie: recipientCookie, 'x-csrf-token': csrf, 'accept-language': 'en' }, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
+    expect([401, 403], `${r.statusCode} ${r.body}`).toContain(r.statusCode);
+  });
+
+  const recipientRoutes = Object.entries(expected).filter(([, allowed]) => allowed === RECIPIENT).map(([route]) => route);
+  it.each(recipientRoutes.flatMap((route) => ROLES.map((role) => [route, role] as const)))('%s with a %s’s API key: refused', async (route, role) => {
+    const [method, pattern] = route.split(' ') as [string, string];
+    const r = await app.app.inject({ method: method as 'GET', url: pattern.replace(/:[A-Za-z]+/g, '1'), headers: { authorization: `Bearer ${keys[role]}` }, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
+    expect(r.statusCode, r.body).toBe(401);
   });
 });

@@ -219,3 +219,35 @@ export function readEml(file: string): string {
     .replace(/=\r?\n/g, '')
     .replace(/(?:=[0-9A-F]{2})+/g, (m) => Buffer.from(m.replace(/=/g, ''), 'hex').toString('utf8'));
 }
+
+/**
+ * A simple e-letter as a sender sends it through the API, the sending job and the outbox run by
+ * hand (workers off); its recipient's link and access code as the notification in the mailbox
+ * carries them.
+ */
+export async function sendSimpleEletter(t: TestApp, key: string, email = 'destinataire@example.fr'): Promise<{ orderId: string; mailpieceId: string; link: string; code: string }> {
+  const { sendElectronicOrder } = await import('../src/modules/eletters/index.js');
+  const auth = { authorization: `Bearer ${key}` };
+  const documentId = await uploadLetter(t, key);
+  const order = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/orders',
+    headers: auth,
+    payload: { kind: 'electronic', name: 'Avis', documents: [documentId], options: { registered: false }, recipients: [{ email, name: 'Jeanne Destinataire', address: ['JEANNE DESTINATAIRE', '3 RUE DU PORT', '13002 MARSEILLE'], kind: 'professional' }] },
+  });
+  if (order.statusCode !== 201) throw new Error(`e-letter: ${order.body}`);
+  const submitted = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.json().id}/submit`, headers: auth });
+  if (submitted.statusCode !== 202) throw new Error(`submit: ${submitted.body}`);
+  await sendElectronicOrder(t.container.eletters, order.json().id);
+  const queued = await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('outbox_messages').select('id').where('status', '=', 'queued').execute());
+  for (const m of queued) await t.container.mail.deliver(m.id);
+  const dir = path.join(t.container.config.dataDir, 'mailbox');
+  const file = fs.readdirSync(dir).filter((f) => f.includes(email)).sort().at(-1)!;
+  const text = readEml(path.join(dir, file));
+  return {
+    orderId: order.json().id,
+    mailpieceId: submitted.json().mailpieces[0].id,
+    link: /\/r\/([A-Za-z0-9_-]{43})/.exec(text)![1]!,
+    code: /works once\): (\d{4}-\d{4})/.exec(text)![1]!,
+  };
+}

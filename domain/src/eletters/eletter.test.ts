@@ -31,6 +31,9 @@ describe('e-letter transitions', () => {
     ['registered', 'expired', 'fall_back', 'fallback_paper'],
     ['registered', 'fallback_paper', 'fall_back', null], // one paper, ever
     ['registered', 'pending', 'accept', null],
+    ['registered', 'pending', 'bounce', 'expired'], // refused by the recipient's mail server
+    ['simple', 'notified', 'bounce', 'expired'], // a bounce report after the server took it
+    ['registered', 'accepted', 'bounce', null], // a late report changes nothing once decided
   ];
   it.each(table)('%s: %s --%s--> %s', (kind, from, action, to) => expect(nextEletterStatus(kind, from, action)).toBe(to));
 });

@@ -15,7 +15,7 @@ export type EletterKind = (typeof ELETTER_KINDS)[number];
 export const ELETTER_STATUSES = ['pending', 'notified', 'opened', 'accepted', 'refused', 'expired', 'fallback_paper'] as const;
 export type EletterStatus = (typeof ELETTER_STATUSES)[number];
 
-export type EletterAction = 'notify' | 'open' | 'accept' | 'refuse' | 'expire' | 'fall_back';
+export type EletterAction = 'notify' | 'open' | 'accept' | 'refuse' | 'expire' | 'bounce' | 'fall_back';
 
 export const ELETTER_TRANSITIONS: Readonly<Record<EletterAction, { from: readonly EletterStatus[]; to: EletterStatus; kinds: readonly EletterKind[] }>> = {
   notify: { from: ['pending'], to: 'notified', kinds: ['simple', 'registered'] },
@@ -25,6 +25,9 @@ export const ELETTER_TRANSITIONS: Readonly<Record<EletterAction, { from: readonl
   refuse: { from: ['notified'], to: 'refused', kinds: ['registered'] },
   // Not claimed in the window (registered), not opened in the sender's delay (simple with a fallback).
   expire: { from: ['notified'], to: 'expired', kinds: ['simple', 'registered'] },
+  // The notification could not be delivered (refused by the mail server, or a bounce report
+  // after it was accepted): the letter cannot reach its recipient electronically.
+  bounce: { from: ['pending', 'notified'], to: 'expired', kinds: ['simple', 'registered'] },
   fall_back: { from: ['expired'], to: 'fallback_paper', kinds: ['simple', 'registered'] },
 };
 

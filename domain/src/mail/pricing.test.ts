@@ -3,6 +3,7 @@ import { mailpieceSheets, mailpieceWeightMg } from './paper.js';
 import { postageStep } from './postage.js';
 import { DEFAULT_PRODUCTION_RULES } from './production-rules.js';
 import {
+  DEFAULT_ELETTER_PRICES,
   DEFAULT_TARIFF,
   quote,
   tariffOn,
@@ -293,5 +294,24 @@ describe('quote', () => {
   it('refuses a tariff with a fractional price', () => {
     const tariff: Tariff = { ...DEFAULT_TARIFF, lines: { ...DEFAULT_TARIFF.lines, sheet: 4.5 } };
     expect(() => quote({ mailpieces: [letter()] }, tariff)).toThrow(/sheet unit price/);
+  });
+});
+
+describe('e-letters in a quote', () => {
+  it('prices each recipient by kind, as a service at the standard rate', () => {
+    const q = quote({ mailpieces: [], eletters: { simple: 3, registered: 2 } }, DEFAULT_TARIFF);
+    expect(q.lines.map((l) => [l.code, l.quantity, l.unit_cents, l.vat_rate_bp])).toEqual([
+      ['eletter_simple', 3, 45, 2000],
+      ['eletter_registered', 2, 390, 2000],
+    ]);
+    expect(q.total_cents).toBe(Math.round((3 * 45 + 2 * 390) * 1.2));
+  });
+
+  it('prices e-letters with a tariff written before they had a price (the default figures, the default VAT category)', () => {
+    const { eletter: _none, ...lines } = DEFAULT_TARIFF.lines;
+    const { eletter: _cat, ...vatCategory } = DEFAULT_TARIFF.vatCategory;
+    const old = { ...DEFAULT_TARIFF, lines, vatCategory } as typeof DEFAULT_TARIFF;
+    const q = quote({ mailpieces: [], eletters: { simple: 0, registered: 1 } }, old);
+    expect(q.lines).toMatchObject([{ code: 'eletter_registered', quantity: 1, unit_cents: DEFAULT_ELETTER_PRICES.registered, vat_rate_bp: 2000 }]);
   });
 });

@@ -28,6 +28,7 @@ export const LINE_KINDS = [
   'registered',
   'acknowledgement',
   'postage',
+  'eletter',
   'archive',
 ] as const;
 export type LineKind = (typeof LINE_KINDS)[number];
@@ -47,6 +48,7 @@ export const DEFAULT_VAT_CATEGORY: Record<LineKind, VatCategory> = {
   registered: 'postage',
   acknowledgement: 'postage',
   postage: 'postage',
+  eletter: 'services',
   archive: 'services',
 };
 
@@ -73,6 +75,9 @@ export interface Tariff {
     /** Per mailpiece, by class then by step label ('20g' … '2kg'). */
     postage: Record<MailClass, Record<string, number>>;
     archivePerDocumentYear: { simple: number; electronic: number };
+    /** Per e-letter (one recipient): notification, access, evidence. Tariffs written before
+     * e-letters existed lack it: DEFAULT_ELETTER_PRICES then. */
+    eletter?: { simple: number; registered: number };
   };
   /** Basis points: 2000 = 20 %. */
   vat: Record<VatCategory, number>;
@@ -101,6 +106,7 @@ export const DEFAULT_TARIFF: Tariff = {
       registered: { '20g': 152, '100g': 304, '250g': 608, '500g': 836, '1kg': 1094, '2kg': 1368 },
     },
     archivePerDocumentYear: { simple: 5, electronic: 20 },
+    eletter: { simple: 45, registered: 390 },
   },
   vat: { services: 2000, postage: 0 },
   vatCategory: DEFAULT_VAT_CATEGORY,
@@ -139,8 +145,13 @@ export interface QuoteArchive {
   documents: number;
 }
 
+/** DEMO FIGURES, as DEFAULT_TARIFF's: for tariffs made before e-letters had a price. */
+export const DEFAULT_ELETTER_PRICES = { simple: 45, registered: 390 } as const;
+
 export interface OrderSummary {
   mailpieces: readonly QuoteMailpiece[];
+  /** E-letters by kind (one per recipient). */
+  eletters?: { simple: number; registered: number };
   archive?: QuoteArchive | null;
 }
 
@@ -300,6 +311,13 @@ export function quote(order: OrderSummary, tariff: Tariff): Quote {
     );
   }
 
+  const eletters = order.eletters;
+  if (eletters) {
+    const prices = tariff.lines.eletter ?? DEFAULT_ELETTER_PRICES;
+    add({ kind: 'eletter', rank: 0, code: 'eletter_simple', label_en: 'Electronic letter', label_fr: 'Courrier électronique', unit_cents: prices.simple }, eletters.simple);
+    add({ kind: 'eletter', rank: 1, code: 'eletter_registered', label_en: 'Registered electronic letter (with evidence)', label_fr: 'Lettre recommandée électronique (avec preuves)', unit_cents: prices.registered }, eletters.registered);
+  }
+
   const archive = order.archive;
   if (archive && archive.type !== 'none') {
     assertCount('archive documents', archive.documents);
@@ -329,7 +347,8 @@ export function quote(order: OrderSummary, tariff: Tariff): Quote {
       label_fr: line.label_fr,
       quantity: line.quantity,
       unit_cents: line.unit_cents,
-      vat_rate_bp: tariff.vat[tariff.vatCategory[line.kind]],
+      // A tariff made before a kind of line existed has no category for it: the default's.
+      vat_rate_bp: tariff.vat[tariff.vatCategory[line.kind] ?? DEFAULT_VAT_CATEGORY[line.kind]],
       total_cents: line.quantity * line.unit_cents,
     }));
 

@@ -1,5 +1,7 @@
 /** The orders module's public face. */
 export { orderRoutes, productionRulesRoutes, tariffRoutes } from './orders.routes.js';
-export { changeOrderStatus, ensureStandardTariff, loadOrder, type OrderDeps, type OrderRow } from './orders.js';
+export { presentQuote } from './orders.presenter.js';
+export { ordersPolicy } from './orders.policy.js';
+export { changeOrderStatus, checkArchiveOption, checkDocumentsReady, createFallbackOrder, ensureStandardTariff, loadOrder, tariffFor, type ElectronicOrders, type OrderDeps, type OrderRow } from './orders.js';
 export { parisWallClock } from './paris-time.js';
 export { ensureProductionRules } from './production-rules.js';

@@ -47,7 +47,7 @@ export function presentOrder(v: OrderView, lang: 'fr' | 'en') {
       }));
   return {
     id: r.id,
-    kind: r.kind,
+    kind: 'paper' as const,
     name: r.name,
     status: r.status,
     documents: r.documents,

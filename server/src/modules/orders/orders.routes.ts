@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
-import { createOrderBody, mailpieceSchema, orderListItem, orderSchema, updateOrderBody } from '#contracts/orders.js';
+import { anyOrderSchema, createOrderBody, mailpieceSchema, orderListItem, orderSchema, updateElectronicOrderBody, updatePaperOrderBody, updateOrderBody } from '#contracts/orders.js';
 import { createTariffBody, tariffRecord } from '#contracts/tariffs.js';
 import { productionRulesBody, productionRulesRecord } from '#contracts/production-rules.js';
 import { weightForDisplay, type Quote } from '#domain/mail/index.js';
@@ -11,12 +11,20 @@ import { problemResponses } from '../../platform/http/openapi.js';
 import { respond } from '../../platform/http/idempotency.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
 import type { Tx } from '../../platform/db/scope.js';
-import { cancelOrder, createOrder, deleteOrder, getMailpiece, getOrder, listOrders, purchaseOrder, submitOrder, updateOrder, type OrderDeps, type OrderRow, type OrderView } from './orders.js';
+import { AppError } from '../../errors.js';
+import { cancelOrder, createOrder, deleteOrder, getMailpiece, getOrder, listOrders, orderKind, purchaseOrder, submitOrder, updateOrder, type ElectronicOrders, type OrderDeps, type OrderRow, type OrderView } from './orders.js';
 import { ordersPolicy } from './orders.policy.js';
 import { civilDate, presentOrder } from './orders.presenter.js';
 import { purchaseOrderPdf } from './purchase-order.js';
 import { createTariff, listTariffs } from './tariffs.js';
 import { createProductionRules, listProductionRules } from './production-rules.js';
+
+/** A body the route's union schema let through, read again with one kind's schema (400 otherwise). */
+function parseAs<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError('validation_failed', 'order.fields_of_other_kind', { errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: 'field.invalid' })) });
+  return parsed.data;
+}
 
 const lang = (request: FastifyRequest): 'fr' | 'en' => (/^en\b/i.test(String(request.headers['accept-language'] ?? '')) ? 'en' : 'fr');
 
@@ -48,15 +56,28 @@ async function renderPurchaseOrder(row: OrderRow, tx: Tx): Promise<Buffer> {
   });
 }
 
+/** The e-letters module, when the app wires it; without it, electronic orders are refused. */
+function electronicOf(deps: OrderDeps): ElectronicOrders {
+  if (!deps.electronic) throw new AppError('business_rule', 'order.no_eletters');
+  return deps.electronic;
+}
+
 export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
   const tags = ['orders'];
   const params = z.object({ id: idOf('ord') });
   return async (app) => {
     app.post(
       '/api/v1/orders',
-      { config: { policy: ordersPolicy.write, idempotent: true }, schema: { tags, summary: 'Create a draft order', body: createOrderBody, response: { 201: orderSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
+      { config: { policy: ordersPolicy.write, idempotent: true }, schema: { tags, summary: 'Create a draft order, paper or electronic', body: createOrderBody, response: { 201: anyOrderSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
       async (request, reply) => {
-        const { kind: _kind, ...input } = request.body;
+        const body = request.body;
+        if (body.kind === 'electronic') {
+          const { kind: _kind, ...input } = body;
+          const e = electronicOf(deps);
+          const answer = respond(request, reply, 201, (order: unknown) => e.present(order, lang(request)));
+          return answer.send(await e.create(requirePrincipal(request), input, answer.within));
+        }
+        const { kind: _kind, ...input } = body;
         const answer = respond(request, reply, 201, (order: OrderView) => presentOrder(order, lang(request)));
         return answer.send(await createOrder(deps, requirePrincipal(request), input, answer.within));
       },
@@ -69,7 +90,7 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'Orders (a client user: their own; a client administrator: the organisation’s)',
-          querystring: pageQuery.extend({ status: orderSchema.shape.status.optional(), kind: z.literal('paper').optional() }),
+          querystring: pageQuery.extend({ status: orderSchema.shape.status.optional(), kind: z.enum(['paper', 'electronic']).optional() }),
           response: { 200: pageSchema(orderListItem), ...problemResponses(400, 401) },
         },
       },
@@ -94,14 +115,29 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
 
     app.get(
       '/api/v1/orders/:id',
-      { config: { policy: ordersPolicy.read }, schema: { tags, summary: 'An order with its quote, delivery estimate, problems and letters', params, response: { 200: orderSchema, ...problemResponses(401, 404) } } },
-      async (request) => presentOrder(await getOrder(deps, requirePrincipal(request), request.params.id), lang(request)),
+      { config: { policy: ordersPolicy.read }, schema: { tags, summary: 'An order with its quote, delivery estimate, problems and letters', params, response: { 200: anyOrderSchema, ...problemResponses(401, 404) } } },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        if ((await orderKind(deps, principal, request.params.id)) === 'electronic') {
+          const e = electronicOf(deps);
+          return e.present(await e.get(principal, request.params.id), lang(request));
+        }
+        return presentOrder(await getOrder(deps, principal, request.params.id), lang(request));
+      },
     );
 
     app.patch(
       '/api/v1/orders/:id',
-      { config: { policy: ordersPolicy.write }, schema: { tags, summary: 'Edit a draft (409 once submitted)', params, body: updateOrderBody, response: { 200: orderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
-      async (request) => presentOrder(await updateOrder(deps, requirePrincipal(request), request.params.id, request.body), lang(request)),
+      { config: { policy: ordersPolicy.write }, schema: { tags, summary: 'Edit a draft (409 once submitted)', params, body: updateOrderBody, response: { 200: anyOrderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        // Each kind takes its own fields: the body is read again with the schema of the order's kind.
+        if ((await orderKind(deps, principal, request.params.id)) === 'electronic') {
+          const e = electronicOf(deps);
+          return e.present(await e.update(principal, request.params.id, parseAs(updateElectronicOrderBody, request.body)), lang(request));
+        }
+        return presentOrder(await updateOrder(deps, principal, request.params.id, parseAs(updatePaperOrderBody, request.body)), lang(request));
+      },
     );
 
     app.delete(
@@ -117,18 +153,31 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
       '/api/v1/orders/:id/submit',
       {
         config: { policy: ordersPolicy.write, idempotent: true },
-        schema: { tags, summary: 'Send the order to the provider (final validation; the price is frozen)', params, response: { 202: orderSchema, ...problemResponses(401, 403, 404, 409, 422) } },
+        schema: { tags, summary: 'Send the order to the provider (final validation; the price is frozen)', params, response: { 202: anyOrderSchema, ...problemResponses(401, 403, 404, 409, 422) } },
       },
       async (request, reply) => {
+        const principal = requirePrincipal(request);
+        if ((await orderKind(deps, principal, request.params.id)) === 'electronic') {
+          const e = electronicOf(deps);
+          const answer = respond(request, reply, 202, (order: unknown) => e.present(order, lang(request)));
+          return answer.send(await e.submit(principal, request.params.id, answer.within));
+        }
         const answer = respond(request, reply, 202, (order: OrderView) => presentOrder(order, lang(request)));
-        return answer.send(await submitOrder(deps, requirePrincipal(request), request.params.id, answer.within));
+        return answer.send(await submitOrder(deps, principal, request.params.id, answer.within));
       },
     );
 
     app.post(
       '/api/v1/orders/:id/cancel',
-      { config: { policy: ordersPolicy.write }, schema: { tags, summary: 'Withdraw a submitted order, whole, until the provider accepts it', params, response: { 200: orderSchema, ...problemResponses(401, 403, 404, 409) } } },
-      async (request) => presentOrder(await cancelOrder(deps, requirePrincipal(request), request.params.id), lang(request)),
+      { config: { policy: ordersPolicy.write }, schema: { tags, summary: 'Withdraw a submitted order, whole, until the provider accepts it', params, response: { 200: anyOrderSchema, ...problemResponses(401, 403, 404, 409) } } },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        if ((await orderKind(deps, principal, request.params.id)) === 'electronic') {
+          const e = electronicOf(deps);
+          return e.present(await e.cancel(principal, request.params.id), lang(request));
+        }
+        return presentOrder(await cancelOrder(deps, principal, request.params.id), lang(request));
+      },
     );
 
     app.get(

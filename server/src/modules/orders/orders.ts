@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { deliveryDaysOf, depositCutoff, estimateDelivery, isFrenchPublicHoliday, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type ProductionRules, type Quote, type Tariff } from '#domain/mail/index.js';
 import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
 import { isEditable, nextStatus, type OrderAction, type OrderStatus } from '#domain/orders/order-status.js';
-import type { CreateOrderBody } from '#contracts/orders.js';
+import type { CreateElectronicOrderBody, CreateOrderBody, ElectronicOrderDto } from '#contracts/orders.js';
 import { AppError, message, notFound, type FieldError } from '../../errors.js';
 import { toMessage } from '../../i18n/index.js';
 import type { Clock } from '../../platform/clock/clock.js';
@@ -32,6 +32,23 @@ export interface OrderDeps {
   afterSubmit?: (tx: Tx, order: { id: string; organisation_id: string }) => Promise<void>;
   /** The floor's cut-off times (its settings): the one source of the deposit day a quote promises. */
   floorCutoffs: (tx: Tx) => Promise<readonly string[]>;
+  /** Orders of kind 'electronic' (modules/eletters, wired by the app): the same routes serve both. */
+  electronic?: ElectronicOrders;
+}
+
+/** The electronic side of the orders routes, implemented by the e-letters module. */
+export interface ElectronicOrders {
+  create(principal: UserPrincipal, input: Omit<CreateElectronicOrderBody, 'kind'>, within?: Within<unknown>): Promise<unknown>;
+  get(principal: UserPrincipal, id: string): Promise<unknown>;
+  update(principal: UserPrincipal, id: string, changes: Partial<Omit<CreateElectronicOrderBody, 'kind'>>): Promise<unknown>;
+  submit(principal: UserPrincipal, id: string, within?: Within<unknown>): Promise<unknown>;
+  cancel(principal: UserPrincipal, id: string): Promise<unknown>;
+  present(view: unknown, lang: 'fr' | 'en'): ElectronicOrderDto;
+}
+
+/** Which kind of order an id is, if the principal may see it. */
+export async function orderKind(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderRow['kind']> {
+  return inScope(deps.db, scopeOf(principal), async (tx) => (await loadOrder(tx, principal, id)).kind);
 }
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -69,7 +86,7 @@ async function contractOptions(tx: Tx, organisationId: string): Promise<Contract
 }
 
 /** Rules about the set-up itself, refused at once (422): they cannot be fixed by a document. */
-async function validateSetup(tx: Tx, principal: UserPrincipal, input: OrderInput): Promise<void> {
+async function validateSetup(tx: Tx, organisationId: string, input: OrderInput): Promise<void> {
   const o = input.options;
   const errors: FieldError[] = [];
   if (o.mail_class !== 'registered' && o.acknowledgement) errors.push({ field: 'options.acknowledgement', message: 'field.only_registered' });
@@ -83,11 +100,19 @@ async function validateSetup(tx: Tx, principal: UserPrincipal, input: OrderInput
     throw new AppError('business_rule', message('order.options_conflict', { problems }), { errors });
   }
 
-  const contract = await contractOptions(tx, principal.organisationId);
-  if (o.archive.type === 'simple' && !contract?.simple_archive) throw new AppError('business_rule', 'order.no_simple_archive', { errors: [{ field: 'options.archive.type', message: 'field.not_in_contract' }] });
-  if (o.archive.type === 'electronic' && !contract?.electronic_archive) throw new AppError('business_rule', 'order.no_electronic_archive', { errors: [{ field: 'options.archive.type', message: 'field.not_in_contract' }] });
+  await checkArchiveOption(tx, organisationId, o.archive.type);
+  await checkDocumentsReady(tx, [...input.documents, ...(o.background ? [o.background.document] : [])]);
+}
 
-  const ids = [...input.documents, ...(o.background ? [o.background.document] : [])];
+/** The archive an order asks for must be in the organisation's contract (422 otherwise). */
+export async function checkArchiveOption(tx: Tx, organisationId: string, type: 'none' | 'simple' | 'electronic'): Promise<void> {
+  const contract = await contractOptions(tx, organisationId);
+  if (type === 'simple' && !contract?.simple_archive) throw new AppError('business_rule', 'order.no_simple_archive', { errors: [{ field: 'options.archive.type', message: 'field.not_in_contract' }] });
+  if (type === 'electronic' && !contract?.electronic_archive) throw new AppError('business_rule', 'order.no_electronic_archive', { errors: [{ field: 'options.archive.type', message: 'field.not_in_contract' }] });
+}
+
+/** Every document an order lists is the caller's and ready (converted and inspected). */
+export async function checkDocumentsReady(tx: Tx, ids: readonly string[]): Promise<void> {
   const docs = await tx.selectFrom('documents').select(['id', 'status']).where('id', 'in', ids).execute();
   for (const id of ids) {
     const d = docs.find((x) => x.id === id);
@@ -129,7 +154,7 @@ async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow, rules: Production
   return planLetters({ main, attachments, options: planOptions(options), addressSource: row.address_source, split: split ?? null, recipients: row.recipients }, rules, deps.checkAddress);
 }
 
-async function tariffFor(tx: Tx, organisationId: string, date: string): Promise<Tariff> {
+export async function tariffFor(tx: Tx, organisationId: string, date: string): Promise<Tariff> {
   const rows = await tx.selectFrom('tariffs').select(['organisation_id', 'tariff']).where((eb) => eb.or([eb('organisation_id', 'is', null), eb('organisation_id', '=', organisationId)])).execute();
   const own = rows.filter((r) => r.organisation_id === organisationId).map((r) => r.tariff as Tariff);
   const standard = rows.filter((r) => r.organisation_id === null).map((r) => r.tariff as Tariff);
@@ -182,7 +207,7 @@ async function view(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<OrderView> 
 export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput, within?: Within<OrderView>): Promise<OrderView> {
   const id = deps.ids.next('ord');
   return inScope(deps.db, scopeOf(principal), async (tx) => {
-    await validateSetup(tx, principal, input);
+    await validateSetup(tx, principal.organisationId, input);
     const now = deps.clock.now();
     await tx
       .insertInto('orders')
@@ -229,7 +254,7 @@ export async function updateOrder(deps: OrderDeps, principal: UserPrincipal, id:
       split: changes.split !== undefined ? changes.split : ((row.split as OrderInput['split']) ?? null),
       recipients: changes.recipients ?? row.recipients,
     };
-    await validateSetup(tx, principal, merged);
+    await validateSetup(tx, principal.organisationId, merged);
     await tx
       .updateTable('orders')
       .set({
@@ -295,44 +320,87 @@ export async function changeOrderStatus(
 export async function submitOrder(deps: OrderDeps, principal: UserPrincipal, id: string, within?: Within<OrderView>): Promise<OrderView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id, true);
-    // Events start at submission: a draft has no history to keep, and can be deleted.
-    if (row.status !== 'draft') await changeOrderStatus(tx, deps, principal.userId, row, 'submit'); // throws: not a draft
-    await validateSetup(tx, principal, { name: row.name, documents: row.documents, options: row.options as OrderInput['options'], address_source: row.address_source, split: (row.split as OrderInput['split']) ?? null, recipients: row.recipients });
-    const now = deps.clock.now();
-    const { plan, quote, deliveryEstimate } = await plannedAndPriced(tx, deps, row, now);
-    const errors = blocking(plan.problems);
-    if (errors.length > 0 || plan.letters.length === 0) {
-      // Each problem's sentence is the domain's, in English: `problems[].code` is what the portal
-      // puts in the person's language, as it does on the order's page.
-      throw new AppError('business_rule', message('order.not_ready', { count: errors.length || 1 }), {
-        extra: { problems: errors },
-        errors: errors.map((e) => ({ field: e.letter === null ? 'order' : `letters.${e.letter}`, message: message('text.verbatim', { text: e.message }) })),
-      });
-    }
-    await changeOrderStatus(tx, deps, principal.userId, row, 'submit', { extra: { quote: JSON.stringify(quote), delivery_estimate: deliveryEstimate, submitted_at: now, letters: plan.letters.length } });
-    // Each letter becomes a mailpiece, pending production.
-    for (let i = 0; i < plan.letters.length; i += 500) {
-      const chunk = plan.letters.slice(i, i + 500).map((l) => ({
-        id: deps.ids.next('mp'),
-        organisation_id: row.organisation_id,
-        order_id: row.id,
-        number: l.number,
-        status: 'pending' as const,
-        recipient: JSON.stringify({ address: l.address.lines, country: l.address.country }),
-        first_page: l.pages[0],
-        last_page: l.pages[1],
-        sheets: l.sheets,
-        weight_mg: l.weightMg,
-        postage_step: l.postageStep!,
-        carrier_sheet: l.carrierSheet,
-        created_at: now,
-        updated_at: now,
-      }));
-      await tx.insertInto('mailpieces').values(chunk).execute();
-    }
-    await deps.afterSubmit?.(tx, row);
+    await submitLoaded(tx, deps, principal.userId, row);
     return view(tx, deps, await loadOrder(tx, principal, id));
   }, within);
+}
+
+/** Submission in the caller's transaction, the order's row read FOR UPDATE. */
+async function submitLoaded(tx: Tx, deps: OrderDeps, actorUserId: string | null, row: OrderRow): Promise<void> {
+  // Events start at submission: a draft has no history to keep, and can be deleted.
+  if (row.status !== 'draft') await changeOrderStatus(tx, deps, actorUserId, row, 'submit'); // throws: not a draft
+  await validateSetup(tx, row.organisation_id, { name: row.name, documents: row.documents, options: row.options as OrderInput['options'], address_source: row.address_source, split: (row.split as OrderInput['split']) ?? null, recipients: row.recipients });
+  const now = deps.clock.now();
+  const { plan, quote, deliveryEstimate } = await plannedAndPriced(tx, deps, row, now);
+  const errors = blocking(plan.problems);
+  if (errors.length > 0 || plan.letters.length === 0) {
+    // Each problem's sentence is the domain's, in English: `problems[].code` is what the portal
+    // puts in the person's language, as it does on the order's page.
+    throw new AppError('business_rule', message('order.not_ready', { count: errors.length || 1 }), {
+      extra: { problems: errors },
+      errors: errors.map((e) => ({ field: e.letter === null ? 'order' : `letters.${e.letter}`, message: message('text.verbatim', { text: e.message }) })),
+    });
+  }
+  await changeOrderStatus(tx, deps, actorUserId, row, 'submit', { extra: { quote: JSON.stringify(quote), delivery_estimate: deliveryEstimate, submitted_at: now, letters: plan.letters.length } });
+  // Each letter becomes a mailpiece, pending production.
+  for (let i = 0; i < plan.letters.length; i += 500) {
+    const chunk = plan.letters.slice(i, i + 500).map((l) => ({
+      id: deps.ids.next('mp'),
+      organisation_id: row.organisation_id,
+      order_id: row.id,
+      number: l.number,
+      status: 'pending' as const,
+      recipient: JSON.stringify({ address: l.address.lines, country: l.address.country }),
+      first_page: l.pages[0],
+      last_page: l.pages[1],
+      sheets: l.sheets,
+      weight_mg: l.weightMg,
+      postage_step: l.postageStep!,
+      carrier_sheet: l.carrierSheet,
+      created_at: now,
+      updated_at: now,
+    }));
+    await tx.insertInto('mailpieces').values(chunk).execute();
+  }
+  await deps.afterSubmit?.(tx, row);
+}
+
+/**
+ * A paper order Pli makes itself, in the caller's transaction (system scope), and submits at
+ * once: the paper fallback of an e-letter (M-4.4). It then follows production like any other.
+ * Refused (AppError) when its letter cannot be printed as set up — the caller's transaction
+ * rolls back with it.
+ */
+export async function createFallbackOrder(
+  tx: Tx,
+  deps: OrderDeps,
+  input: { organisationId: string; createdBy: string; name: string; documents: string[]; options: OrderInput['options']; recipient: { address: string[]; country: string }; fallbackOf: string },
+): Promise<{ orderId: string; mailpieceId: string }> {
+  const id = deps.ids.next('ord');
+  const now = deps.clock.now();
+  await tx
+    .insertInto('orders')
+    .values({
+      id,
+      organisation_id: input.organisationId,
+      created_by: input.createdBy,
+      kind: 'paper',
+      name: input.name,
+      status: 'draft',
+      documents: JSON.stringify(input.documents),
+      options: JSON.stringify(input.options),
+      address_source: 'recipients',
+      split: null,
+      recipients: JSON.stringify([input.recipient]),
+      fallback_of: input.fallbackOf,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const row = await tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+  await submitLoaded(tx, deps, null, row);
+  const mp = await tx.selectFrom('mailpieces').select('id').where('order_id', '=', id).executeTakeFirstOrThrow();
+  return { orderId: id, mailpieceId: mp.id };
 }
 
 export async function cancelOrder(deps: OrderDeps, principal: UserPrincipal, id: string): Promise<OrderView> {
@@ -343,13 +411,14 @@ export async function cancelOrder(deps: OrderDeps, principal: UserPrincipal, id:
   });
 }
 
-export async function listOrders(deps: OrderDeps, principal: UserPrincipal, filter: { status?: OrderStatus | undefined; limit: number; cursor?: string | undefined }) {
+export async function listOrders(deps: OrderDeps, principal: UserPrincipal, filter: { status?: OrderStatus | undefined; kind?: OrderRow['kind'] | undefined; limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(filter.cursor);
   return inScope(deps.db, scopeOf(principal), (tx) => {
     let q = tx.selectFrom('orders').select(['id', 'kind', 'name', 'status', 'letters', 'quote', 'created_at', 'updated_at', 'submitted_at']).orderBy('id', 'desc').limit(filter.limit + 1);
     if (!isProviderRole(principal.role)) q = q.where('organisation_id', '=', principal.organisationId);
     if (principal.role === 'client_user') q = q.where('created_by', '=', principal.userId);
     if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
     if (after) q = q.where('id', '<', after);
     return q.execute();
   });

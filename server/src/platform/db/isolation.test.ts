@@ -50,11 +50,20 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
       .insertInto('archive_items')
       .values({ id: ids.next('arc'), organisation_id: org, tier: 'simple', kind: 'sent_file', owner_user_id: user, order_id: order, title: 't', filename: 'a.pdf', content_type: 'application/pdf', sha256: 'a'.repeat(64), sha3_256: 'b'.repeat(64), size_bytes: 1, deposited_at: now, deposit_seq: deposit.seq })
       .execute();
+    await tx
+      .insertInto('eletters')
+      .values({ mailpiece_id: mp, organisation_id: org, order_id: order, envoi: `LE-${mp}`, kind: 'simple', recipient_email: 'r@example.test', recipient_name: 'R', recipient_phone: null, recipient_kind: 'professional', consent_ref: null, link_hash: `l-${mp}`, code_hash: null, fallback_after_days: null, created_at: now, updated_at: now })
+      .execute();
+    await tx
+      .insertInto('eletter_evidence')
+      .values({ id: ids.next('evd'), organisation_id: org, mailpiece_id: mp, seq: 1, event: 'SubmissionAcceptance', at: now, record: '{}', record_digest: 'c'.repeat(64), previous: null, seal: new Uint8Array([1]), timestamp_token: new Uint8Array([2]), journal_seq: deposit.seq, retain_until: '2027-12-07' })
+      .execute();
+    await tx.insertInto('recipient_sessions').values({ id: ids.next('rcs'), organisation_id: org, mailpiece_id: mp, token_hash: `t-${mp}`, csrf_token: 'c', stage: 'open', created_at: now, expires_at: now }).execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal', 'archive_items'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal', 'archive_items', 'eletters', 'eletter_evidence', 'recipient_sessions'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;

@@ -1,4 +1,5 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { EletterKind, EletterStatus } from '#domain/eletters/eletter.js';
 
 /** Kysely's view of the tables (kept by hand beside the migrations that create them). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -82,6 +83,8 @@ export interface OutboxMessagesTable {
   last_error: ColumnType<string | null, string | null | undefined, string | null>;
   sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
+  /** migration 0019: text messages (the second channel) queue beside e-mails. */
+  channel: ColumnType<'email' | 'sms', 'email' | 'sms' | undefined, 'email' | 'sms'>;
 }
 
 export interface IdempotencyKeysTable {
@@ -236,14 +239,15 @@ export interface OrdersTable {
   id: string;
   organisation_id: string;
   created_by: string;
-  kind: 'paper';
+  kind: 'paper' | 'electronic';
   name: string;
   status: OrderStatus;
   documents: ColumnType<string[], string, string>;
   options: ColumnType<Record<string, unknown>, string, string>;
   address_source: 'document' | 'recipients';
   split: ColumnType<Record<string, unknown> | null, string | null, string | null>;
-  recipients: ColumnType<Array<{ address: string[]; country: string }>, string | undefined, string>;
+  /** Paper: addresses; electronic: e-letter recipients (contracts/orders.ts). */
+  recipients: ColumnType<Array<{ address: string[]; country: string } & Record<string, unknown>>, string | undefined, string>;
   quote: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   delivery_estimate: ColumnType<string | null, string | null | undefined, string | null>;
   letters: ColumnType<number, number | undefined, number>;
@@ -254,6 +258,10 @@ export interface OrdersTable {
   accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   refusal_reason: ColumnType<string | null, string | null | undefined, string | null>;
   decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** migration 0019: an electronic order's paper fallback set-up. */
+  fallback: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** migration 0019: the e-letter mailpiece whose paper fallback this order is. */
+  fallback_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MailpiecesTable {
@@ -261,8 +269,8 @@ export interface MailpiecesTable {
   organisation_id: string;
   order_id: string;
   number: number;
-  status: 'pending' | 'printed' | 'inserted' | 'franked' | 'deposited' | 'delivered' | 'returned' | 'ar_received';
-  recipient: ColumnType<{ address: string[]; country: string }, string, string>;
+  status: 'pending' | 'printed' | 'inserted' | 'franked' | 'deposited' | 'delivered' | 'returned' | 'ar_received' | Exclude<EletterStatus, 'pending'>;
+  recipient: ColumnType<{ address: string[]; country: string; name?: string; email?: string }, string, string>;
   first_page: number;
   last_page: number;
   sheets: number;
@@ -416,6 +424,70 @@ export interface MigrationsTable {
   applied_at: Timestamp;
 }
 
+/** migration 0019: the e-letter beside its mailpiece (modules/eletters). */
+export interface EletterTable {
+  mailpiece_id: string;
+  organisation_id: string;
+  order_id: string;
+  envoi: string;
+  kind: EletterKind;
+  recipient_email: string;
+  recipient_name: string;
+  recipient_phone: string | null;
+  recipient_kind: 'consumer' | 'professional';
+  consent_ref: string | null;
+  link_hash: string;
+  code_hash: string | null;
+  code_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  failed_attempts: ColumnType<number, number | undefined, number>;
+  locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  notified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  deadline_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  next_reminder_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  reminders_sent: ColumnType<number, number | undefined, number>;
+  fallback_after_days: number | null;
+  identity: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  notification_message_id: ColumnType<string | null, string | null | undefined, string | null>;
+  evidence_head: ColumnType<string | null, string | null | undefined, string | null>;
+  evidence_count: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EletterEvidenceTable {
+  id: string;
+  organisation_id: string;
+  mailpiece_id: string;
+  seq: number;
+  event: string;
+  at: Timestamp;
+  record: string;
+  /** The record's SHA-256 (hex): what the next record's `previous` names. */
+  record_digest: string;
+  previous: string | null;
+  seal: Uint8Array;
+  timestamp_token: Uint8Array;
+  journal_seq: ColumnType<string, number | string, never>;
+  retain_until: ColumnType<string, string, never>;
+}
+
+export interface RecipientSessionsTable {
+  id: string;
+  organisation_id: string;
+  mailpiece_id: string;
+  token_hash: string;
+  csrf_token: string;
+  stage: 'identity' | 'second_factor' | 'open';
+  identity_check: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  otp_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  otp_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  otp_attempts: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   contracts: ContractsTable;
@@ -443,6 +515,9 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_dispatch: WebhookDispatchTable;
   archive_items: ArchiveItemsTable;
+  eletters: EletterTable;
+  eletter_evidence: EletterEvidenceTable;
+  recipient_sessions: RecipientSessionsTable;
   pli_migrations: MigrationsTable;
 }
 

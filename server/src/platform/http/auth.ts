@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../errors.js';
-import type { Principal } from './principal.js';
+import type { Principal, RecipientPrincipal } from './principal.js';
 
 /**
  * Every /api/v1 route declares who may call it (`config.policy`); a route without one does not
  * start. Authentication runs first (onRequest: before any body is read), then the policy.
  */
-export type Policy = 'public' | ((principal: Principal) => boolean);
+export type Policy = 'public' | 'recipient' | ((principal: Principal) => boolean);
 
 export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+/** Reads an e-letter recipient's credentials (their session cookie); null when none are presented. */
+export type RecipientAuthenticator = (request: FastifyRequest) => Promise<RecipientPrincipal | null>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,11 +19,15 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** On the recipient routes only (policy 'recipient'). */
+    recipient: RecipientPrincipal | null;
   }
   interface FastifyContextConfig {
     policy?: Policy;
     /** The second step of sign-in: reachable by a session still waiting for its second factor. */
     allowPendingSecondFactor?: boolean;
+    /** Recipient routes: the stage of the recipient's sign-in they are reachable at (default 'open'). */
+    recipientStage?: RecipientPrincipal['stage'];
   }
 }
 
@@ -47,8 +53,16 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function registerAuth(app: FastifyInstance, authenticators: Authenticator[]): void {
+export function requireRecipient(request: FastifyRequest): RecipientPrincipal {
+  if (!request.recipient) throw new AppError('unauthenticated', 'recipient.sign_in');
+  return request.recipient;
+}
+
+const STAGES: ReadonlyArray<RecipientPrincipal['stage']> = ['identity', 'second_factor', 'open'];
+
+export function registerAuth(app: FastifyInstance, authenticators: Authenticator[], recipients: RecipientAuthenticator = async () => null): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('recipient', null);
   const routes: RegisteredRoute[] = [];
   app.decorate('pliRoutes', routes);
 
@@ -62,6 +76,19 @@ export function registerAuth(app: FastifyInstance, authenticators: Authenticator
   app.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config?.policy;
     if (policy === undefined || policy === 'public') return;
+    if (policy === 'recipient') {
+      // Users' credentials open nothing here: a recipient's route serves the recipient's session only.
+      const recipient = await recipients(request);
+      if (!recipient) throw new AppError('unauthenticated', 'recipient.sign_in');
+      const needed = request.routeOptions.config?.recipientStage ?? 'open';
+      if (STAGES.indexOf(recipient.stage) < STAGES.indexOf(needed)) throw new AppError('forbidden', recipient.stage === 'identity' ? 'recipient.identity_required' : 'recipient.text_code_required');
+      if (!SAFE_METHODS.has(request.method)) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !sameSecret(sent, recipient.csrfToken)) throw new AppError('csrf_failed', 'http.csrf_missing');
+      }
+      request.recipient = recipient;
+      return;
+    }
     for (const authenticate of authenticators) {
       const principal = await authenticate(request);
       if (principal) {
@@ -69,6 +96,8 @@ export function registerAuth(app: FastifyInstance, authenticators: Authenticator
         break;
       }
     }
+    // A recipient's credentials only open letters (M-4.3): refused, not ignored, everywhere else.
+    if (!request.principal && (await recipients(request))) throw new AppError('forbidden', 'recipient.only_letters');
     const principal = requirePrincipal(request);
     if (principal.stage !== 'signed_in' && !request.routeOptions.config?.allowPendingSecondFactor) {
       throw new AppError('second_factor_required', 'http.finish_sign_in_code');

@@ -2,7 +2,8 @@ import { isProviderRole, type Role } from '#domain/roles.js';
 import type { Language } from '../../i18n/index.js';
 import type { Scope } from '../db/scope.js';
 
-/** Who is calling. Today a user (by API key); e-letter recipients will be a second kind. */
+/** Who is calling: a user (by API key or session). E-letter recipients are RecipientPrincipal, a
+ * separate kind that never reaches `request.principal` (auth.ts). */
 export interface UserPrincipal {
   readonly kind: 'user';
   readonly userId: string;
@@ -23,6 +24,26 @@ export interface UserPrincipal {
 }
 
 export type Principal = UserPrincipal;
+
+/**
+ * The recipient of an e-letter (M-4.3): never a user. Their session opens one letter — the
+ * mailpiece it was opened for — and is accepted by the recipient routes only.
+ */
+export interface RecipientPrincipal {
+  readonly kind: 'recipient';
+  readonly sessionId: string;
+  readonly mailpieceId: string;
+  readonly organisationId: string;
+  /** Registered letters: the identity check, then the text-message code, then open. */
+  readonly stage: 'identity' | 'second_factor' | 'open';
+  readonly csrfToken: string;
+}
+
+/** A recipient's transactions run in the organisation of their letter, as its sender's would:
+ * the routes read one mailpiece, by the session's id, never by input. */
+export function recipientScope(principal: RecipientPrincipal): Scope {
+  return { kind: 'organisation', organisationId: principal.organisationId };
+}
 
 /** The database scope a principal's transactions run in — from the principal, never from input. */
 export function scopeOf(principal: Principal): Scope {

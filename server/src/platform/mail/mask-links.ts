@@ -9,5 +9,8 @@ const SECRET = /([/=])([A-Za-z0-9_-]{32,})(?=[/?#&]|$)/g;
  * by dots, the rest of the message's shape kept. Pli's own ids are not secrets and stay.
  */
 export function maskLinkSecrets(text: string): string {
-  return text.replace(URL, (url) => url.replace(SECRET, (whole, sep: string, value: string) => (ID_PATTERN.test(value) ? whole : `${sep}••••••`)));
+  return text.replace(URL, (url) => url.replace(SECRET, (whole, sep: string, value: string) => (ID_PATTERN.test(value) ? whole : `${sep}••••••`))).replace(ACCESS_CODE, '••••-••••');
 }
+
+/** An e-letter's access code as its notification writes it (accessCodeText): masked too. */
+const ACCESS_CODE = /\b\d{4}-\d{4}\b/g;

@@ -24,11 +24,28 @@ export const sendMailJob = defineJob({
   expireInSeconds: 120,
 });
 
+/** What became of a message, told to its template's listener in the transaction that records it. */
+export type DeliveryOutcome = { readonly status: 'sent'; readonly at: Date } | { readonly status: 'failed'; readonly at: Date; readonly reason: string };
+export type DeliveryListener = (tx: Tx, messageId: string, outcome: DeliveryOutcome) => Promise<void>;
+
+/** A text message: the second channel (a registered e-letter's sign-in code). */
+export interface TextSender {
+  send(msg: { to: string; text: string }): Promise<void>;
+}
+
 export interface MailService {
   queue(tx: Tx, message: MailMessage & { organisationId: string | null }): Promise<string>;
-  /** The job handler: idempotent; a message already sent is not sent again. */
-  deliver(messageId: string): Promise<'sent' | 'already_sent' | 'missing'>;
+  /** A text message, queued and delivered like an e-mail (channel 'sms'). */
+  queueText(tx: Tx, message: { to: string; text: string; template: string; organisationId: string | null }): Promise<string>;
+  /** The job handler: idempotent; a message already sent is not sent again. A permanent refusal
+   * (5xx) marks it failed without retrying; anything else is thrown, for the job's retries. */
+  deliver(messageId: string): Promise<'sent' | 'already_sent' | 'missing' | 'failed'>;
+  /** Hears what becomes of the messages of one template (an e-letter's notification: its evidence). */
+  onDelivery(template: string, listener: DeliveryListener): void;
 }
+
+/** A delivered text keeps its shape, not its one-time code. */
+const maskCodes = (text: string) => text.replace(/\b\d{6}\b/g, '••••••');
 
 export function createMailService(deps: {
   db: Kysely<DB>;
@@ -38,9 +55,26 @@ export function createMailService(deps: {
   mailer: Mailer;
   /** What the rows record: SMTP, or the built-in mailbox. */
   transport: 'smtp' | 'outbox';
+  texts?: TextSender;
 }): MailService {
   deps.queue.register(sendMailJob);
+  const listeners = new Map<string, DeliveryListener>();
+  const permanent = (err: unknown) => (err as { extra?: { permanent?: boolean } }).extra?.permanent === true;
   return {
+    onDelivery(template, listener) {
+      listeners.set(template, listener);
+    },
+
+    async queueText(tx, message) {
+      const id = deps.ids.next('msg');
+      await tx
+        .insertInto('outbox_messages')
+        .values({ id, organisation_id: message.organisationId, channel: 'sms', to_address: message.to, subject: '', text_body: message.text, template: message.template, created_at: deps.clock.now() })
+        .execute();
+      await deps.queue.enqueue(tx, sendMailJob, { message_id: id });
+      return id;
+    },
+
     async queue(tx, message) {
       const id = deps.ids.next('msg');
       await tx
@@ -67,41 +101,55 @@ export function createMailService(deps: {
       );
       if (!row) return 'missing';
       if (row.status === 'sent') return 'already_sent';
+      if (row.status === 'failed') return 'failed';
+      const listener = row.template ? listeners.get(row.template) : undefined;
       try {
-        await deps.mailer.send({
-          to: row.to_address,
-          subject: row.subject,
-          text: row.text_body,
-          ...(row.html_body ? { html: row.html_body } : {}),
-          ...(row.template ? { template: row.template } : {}),
-        });
+        if (row.channel === 'sms') {
+          if (!deps.texts) throw new Error('no text-message sender is configured');
+          await deps.texts.send({ to: row.to_address, text: row.text_body });
+        } else {
+          await deps.mailer.send({
+            to: row.to_address,
+            subject: row.subject,
+            text: row.text_body,
+            ...(row.html_body ? { html: row.html_body } : {}),
+            ...(row.template ? { template: row.template } : {}),
+          });
+        }
       } catch (err) {
-        await inScope(deps.db, systemScope, (tx) =>
-          tx
+        const reason = String((err as Error).message ?? err).slice(0, 500);
+        const refused = permanent(err);
+        await inScope(deps.db, systemScope, async (tx) => {
+          const done = await tx
             .updateTable('outbox_messages')
-            .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String((err as Error).message ?? err).slice(0, 500) }))
+            .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: reason, ...(refused ? { status: 'failed' as const } : {}) }))
             .where('id', '=', messageId)
-            .execute(),
-        );
+            .where('status', '=', 'queued')
+            .executeTakeFirst();
+          if (refused && Number(done.numUpdatedRows) === 1) await listener?.(tx, messageId, { status: 'failed', at: deps.clock.now(), reason });
+        });
+        if (refused) return 'failed';
         throw err;
       }
-      await inScope(deps.db, systemScope, (tx) =>
-        tx
+      await inScope(deps.db, systemScope, async (tx) => {
+        const at = deps.clock.now();
+        const done = await tx
           .updateTable('outbox_messages')
           .set((eb) => ({
             status: 'sent',
             transport: deps.transport,
-            // Delivered: the links' secrets are no longer needed here.
-            text_body: maskLinkSecrets(row.text_body),
+            // Delivered: the links' secrets (and a text's code) are no longer needed here.
+            text_body: row.channel === 'sms' ? maskCodes(row.text_body) : maskLinkSecrets(row.text_body),
             html_body: row.html_body === null ? null : maskLinkSecrets(row.html_body),
-            sent_at: deps.clock.now(),
+            sent_at: at,
             attempts: eb('attempts', '+', 1),
             last_error: null,
           }))
           .where('id', '=', messageId)
           .where('status', '=', 'queued')
-          .execute(),
-      );
+          .executeTakeFirst();
+        if (Number(done.numUpdatedRows) === 1) await listener?.(tx, messageId, { status: 'sent', at });
+      });
       return 'sent';
     },
   };

@@ -1,7 +1,7 @@
 // Paper orders and the documents they send: the API of contracts/src/orders.ts and
 // contracts/src/documents.ts, read and written through TanStack Query.
 import type { DocumentDto } from '#contracts/documents.js';
-import type { createOrderBody, orderListItem, OrderDto, paperOptions, recipientSchema, splitSchema, updateOrderBody } from '#contracts/orders.js';
+import type { orderListItem, OrderDto, paperOptions, paperOrderBody, recipientSchema, splitSchema, updatePaperOrderBody } from '#contracts/orders.js';
 import type { depositSlipItem } from '#contracts/production.js';
 import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
@@ -17,8 +17,8 @@ export type OrderStatus = OrderDto['status'];
 export type PaperOptions = z.output<typeof paperOptions>;
 export type Recipient = z.output<typeof recipientSchema>;
 export type Split = z.output<typeof splitSchema>;
-export type CreateOrderInput = z.input<typeof createOrderBody>;
-export type UpdateOrderInput = z.input<typeof updateOrderBody>;
+export type CreateOrderInput = z.input<typeof paperOrderBody>;
+export type UpdateOrderInput = z.input<typeof updatePaperOrderBody>;
 export type Quote = NonNullable<OrderDto['quote']>;
 export type Mailpiece = OrderDto['mailpieces'][number];
 export type OrderProblem = OrderDto['problems'][number];
