@@ -104,6 +104,9 @@ async function startServer(dataDir: string): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
+    // The address the browser uses: links in e-mails, and the built-in identity provider of
+    // e-letters (its issuer, the callback the recipient's browser comes back to) are on it.
+    PLI_PUBLIC_URL: `http://127.0.0.1:${port}`,
     PLI_DATA_DIR: dataDir,
     PLI_DEMO_PASSWORD: 'demo-password-123',
     // Every journey's people sign in from this one address, a dozen journeys in a couple of

@@ -11,6 +11,13 @@ export const EVENT_TYPES_LIST = [
   'mailpiece.franked',
   'mailpiece.deposited',
   'mailpiece.reprinted',
+  // E-letters (M-4): one per recipient.
+  'mailpiece.notified',
+  'mailpiece.opened',
+  'mailpiece.accepted',
+  'mailpiece.refused',
+  'mailpiece.expired',
+  'mailpiece.fallback_paper',
 ] as const;
 export const EVENT_PATTERNS_LIST = ['*', 'order.*', 'mailpiece.*', ...EVENT_TYPES_LIST] as const;
 

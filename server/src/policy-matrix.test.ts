@@ -112,6 +112,7 @@ const expected: Record<string, readonly Role[] | 'public' | 'recipient'> = {
   'POST /api/v1/archive/:id/destruction/approve': ['client_admin'],
   'GET /api/v1/mailpieces/:id/evidence': ALL,
   'GET /api/v1/evidence/:id': ALL,
+  'GET /api/v1/evidence/:id/pdf': ALL,
   // E-letters' recipients: their own session, never a user's credentials (M-4.3).
   'POST /api/v1/recipient/sessions': 'public',
   'POST /api/v1/recipient/codes': 'public',

@@ -417,6 +417,7 @@ export const en = {
   'recipient.code_wrong': { one: 'This access code is wrong: {count} attempt left.', other: 'This access code is wrong: {count} attempts left.' },
   'recipient.code_locked': 'Too many wrong codes: this letter is locked until {time}.',
   'recipient.code_void': 'This code no longer opens the letter (used already, or too many wrong attempts). Ask for a new code: it is sent to your e-mail address.',
+  'recipient.code_required': 'A simple letter opens with the access code of its e-mail.',
   'recipient.code_not_needed': 'A registered letter opens after an identity check, not with an access code.',
   'recipient.new_code_wait': 'A new code was sent a moment ago: check your mailbox, or ask again after {time}.',
   'recipient.sign_in': 'Open the link of your notification to reach your letter.',

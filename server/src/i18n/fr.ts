@@ -401,6 +401,7 @@ export const fr: Catalogue = {
   'recipient.code_wrong': { one: 'Ce code d’accès est erroné : il reste {count} essai.', other: 'Ce code d’accès est erroné : il reste {count} essais.' },
   'recipient.code_locked': 'Trop de codes erronés : ce courrier est bloqué jusqu’à {time}.',
   'recipient.code_void': 'Ce code n’ouvre plus le courrier (déjà utilisé, ou trop d’essais erronés). Demandez un nouveau code : il est envoyé à votre adresse e-mail.',
+  'recipient.code_required': 'Un courrier simple s’ouvre avec le code d’accès de son e-mail.',
   'recipient.code_not_needed': 'Une lettre recommandée s’ouvre après une vérification d’identité, pas avec un code d’accès.',
   'recipient.new_code_wait': 'Un nouveau code vient d’être envoyé : consultez votre messagerie, ou redemandez après {time}.',
   'recipient.sign_in': 'Ouvrez le lien de votre notification pour accéder à votre courrier.',

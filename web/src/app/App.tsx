@@ -36,6 +36,10 @@ const ProductionPage = lazy(() => import('../features/production/ProductionPage'
 // The archives (and the proof verifier they carry) likewise.
 const ArchivePage = lazy(() => import('../features/archive/ArchivePage').then((m) => ({ default: m.ArchivePage })));
 const ArchiveItemPage = lazy(() => import('../features/archive/ArchiveItemPage').then((m) => ({ default: m.ArchiveItemPage })));
+// E-letters: the sender's page, and the recipients' pages (who are not portal users).
+const NewEletterPage = lazy(() => import('../features/eletters/NewEletterPage').then((m) => ({ default: m.NewEletterPage })));
+const RecipientLinkPage = lazy(() => import('../features/recipient/RecipientPages').then((m) => ({ default: m.RecipientLinkPage })));
+const RecipientLetterPage = lazy(() => import('../features/recipient/RecipientPages').then((m) => ({ default: m.RecipientLetterPage })));
 const WebhooksPage = lazy(() => import('../features/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 
 const theme = createTheme({
@@ -68,6 +72,9 @@ export function App() {
               <Route path="activate/:token" element={<TokenPasswordPage kind="activation" />} />
               <Route path="forgot-password" element={<ForgotPasswordPage />} />
               <Route path="reset-password/:token" element={<TokenPasswordPage kind="reset" />} />
+              {/* An e-letter's recipient: never a portal user (their own session, their letter only). */}
+              <Route path="r/letter" element={<Suspense fallback={<Loading />}><RecipientLetterPage /></Suspense>} />
+              <Route path="r/:link" element={<Suspense fallback={<Loading />}><RecipientLinkPage /></Suspense>} />
             </Route>
             <Route
               element={
@@ -79,6 +86,7 @@ export function App() {
               <Route path="orders" element={<MenuPage to="/orders"><OrdersPage /></MenuPage>} />
               <Route path="orders/new" element={<MenuPage to="/orders"><NewOrderPage /></MenuPage>} />
               <Route path="orders/:id" element={<MenuPage to="/orders"><OrderPage /></MenuPage>} />
+              <Route path="eletters/new" element={<MenuPage to="/orders"><NewEletterPage /></MenuPage>} />
               <Route path="tracking" element={<MenuPage to="/tracking"><ComingSoonPage feature="tracking" /></MenuPage>} />
               <Route path="archive" element={<MenuPage to="/archive"><ArchivePage /></MenuPage>} />
               <Route path="archive/:id" element={<MenuPage to="/archive"><ArchiveItemPage /></MenuPage>} />

@@ -1,7 +1,7 @@
-import * as pkijs from 'pkijs';
 import QRCode from 'qrcode';
 import { MM, textPages } from '../../platform/pdf/text-pages.js';
 import { sealPdf, type SealDeps } from '../../platform/trust/pdf-seal.js';
+import type { TimeStampFacts } from '../../platform/trust/time-stamp-facts.js';
 
 /**
  * The archive's certificates (NF Z42-013): a deposit certificate and a destruction certificate,
@@ -9,17 +9,6 @@ import { sealPdf, type SealDeps } from '../../platform/trust/pdf-seal.js';
  * deposit certificate carries what identifies the file for ever — hashes, dates, retention, the
  * time-stamp's serial — and where anyone can check a proof offline.
  */
-export interface TimeStampFacts {
-  readonly genTime: Date;
-  readonly serial: string;
-}
-
-export function timeStampFacts(token: Uint8Array): TimeStampFacts {
-  const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(token)).content });
-  const tst = pkijs.TSTInfo.fromBER(signed.encapContentInfo.eContent!.getValue());
-  return { genTime: tst.genTime, serial: Buffer.from(tst.serialNumber.valueBlock.valueHexView).toString('hex') };
-}
-
 /** The QR code of the verify page: the same on every certificate, drawn once. */
 let qrCache: { text: string; png: Promise<Buffer> } | null = null;
 function qrPng(text: string): Promise<Buffer> {

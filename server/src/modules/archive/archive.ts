@@ -32,7 +32,8 @@ import type { CheckpointDeps } from '../../platform/trust/checkpoints.js';
 import { appendToJournal } from '../../platform/trust/journal.js';
 import type { TimeStamper } from '../../platform/trust/time-stamping.js';
 import type { TrustKeys } from '../../platform/trust/trust-keys.js';
-import { depositCertificatePdf, destructionCertificatePdf, timeStampFacts } from './archive-certificates.js';
+import { depositCertificatePdf, destructionCertificatePdf } from './archive-certificates.js';
+import { timeStampFacts } from '../../platform/trust/time-stamp-facts.js';
 
 /**
  * The archives (M-6.b, M-6.c). An archived file is stored once by content, kept from deletion by

@@ -10,6 +10,7 @@ import { problemResponses } from '../../platform/http/openapi.js';
 import { ordersPolicy } from '../orders/index.js';
 import type { EletterDeps } from './eletters.js';
 import { presentRecipientLetter } from './eletters.presenter.js';
+import { evidencePdf } from './evidence-pdf.js';
 import { getEvidence, listEvidence, presentEvidence } from './evidence-read.js';
 import { defaultAccessCode } from './links.js';
 import {
@@ -42,6 +43,18 @@ export function evidenceRoutes(deps: EletterDeps): FastifyPluginAsyncZod {
       '/api/v1/evidence/:id',
       { config: { policy: ordersPolicy.read }, schema: { tags, summary: 'One evidence record, with its seal and time-stamp token', params: z.object({ id: idOf('evd') }), response: { 200: evidenceSchema, ...problemResponses(401, 404) } } },
       async (request) => presentEvidence(await getEvidence(deps, requirePrincipal(request), request.params.id)),
+    );
+    app.get(
+      '/api/v1/evidence/:id/pdf',
+      {
+        config: { policy: ordersPolicy.read },
+        schema: { tags, summary: 'The record as a sealed PDF (PAdES), the record, its seal and its token attached', params: z.object({ id: idOf('evd') }), produces: ['application/pdf'], response: { 200: z.any().meta({ description: 'The PDF' }), ...problemResponses(401, 404) } },
+      },
+      async (request, reply) => {
+        const e = await getEvidence(deps, requirePrincipal(request), request.params.id);
+        const pdf = await evidencePdf(deps.seal, e, deps.clock.now());
+        return reply.type('application/pdf').header('content-disposition', `attachment; filename="preuve-${e.envoi}-${e.seq}.pdf"`).send(Buffer.from(pdf));
+      },
     );
   };
 }

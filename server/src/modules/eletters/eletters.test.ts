@@ -191,6 +191,21 @@ describe.each(backends())('electronic letters on %s', (kind) => {
     expect(acceptance.content[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     const tampered = evidence[2]!.record.replace('ConsignmentAcceptance', 'ConsignmentRejection');
     expect(opensslVerifies(tampered, evidence[2]!.seal, evidence[2]!.timestamp_token, root)).toEqual({ seal: false, token: false });
+
+    // The proof of receipt as the sender files it: a sealed PDF, the record, seal and token inside.
+    const proof = await t.app.inject({ method: 'GET', url: `/api/v1/evidence/${(evidence[2] as unknown as { id: string }).id}/pdf`, headers: auth() });
+    expect(proof.statusCode).toBe(200);
+    const dir = tempDir('proof-pdf');
+    try {
+      fs.writeFileSync(path.join(dir, 'p.pdf'), proof.rawPayload);
+      expect(spawnSync('pdfsig', ['p.pdf'], { cwd: dir, encoding: 'utf8' }).stdout).toContain('Signature Validation: Signature is Valid.');
+      expect(spawnSync('qpdf', ['--check', 'p.pdf'], { cwd: dir }).status).toBe(0);
+      const attached = spawnSync('qpdf', ['--show-attachment=record.json', 'p.pdf'], { cwd: dir, encoding: 'utf8' }).stdout;
+      expect(attached).toBe(evidence[2]!.record);
+      expect(spawnSync('pdftotext', ['p.pdf', '-'], { cwd: dir, encoding: 'utf8' }).stdout).toContain('Preuve de réception (acceptation)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('registered: refused on D+15 keeps the sender hidden, and nothing falls back after the window', async () => {

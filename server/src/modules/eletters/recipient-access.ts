@@ -127,7 +127,8 @@ export async function sendNewCode(deps: EletterDeps, link: string, code: string)
 export async function openRegistered(deps: EletterDeps, link: string): Promise<OpenedSession> {
   return inScope(deps.db, systemScope, async (tx) => {
     const letter = await letterByLink(tx, deps, link);
-    if (letter.kind !== 'registered') throw new AppError('unauthenticated', 'recipient.sign_in');
+    // A simple letter opens with its code: the page asks for it.
+    if (letter.kind !== 'registered') throw new AppError('bad_request', 'recipient.code_required');
     refuseGone(await lockedStatus(tx, letter.mailpiece_id));
     return newSession(tx, deps, letter, 'identity');
   });

@@ -18,7 +18,10 @@ type SendDeps = EletterDeps;
 
 async function notification(tx: Tx, deps: SendDeps, letter: EletterRow, reminder: boolean): Promise<{ subject: string; text: string; codeHash: string | null }> {
   const link = accessLink(deps.publicUrl, linkToken(deps.linkKey, letter.mailpiece_id));
-  const deadline = letter.notified_at ? deadlineAt({ kind: letter.kind, notifiedAt: new Date(letter.notified_at), fallbackAfterDays: letter.fallback_after_days }) : null;
+  // The first notification is written just before it is sent: its day is today's. Sent after
+  // midnight, the text would name a day earlier than the window's real end — never a later one.
+  const notifiedAt = letter.notified_at ? new Date(letter.notified_at) : deps.clock.now();
+  const deadline = deadlineAt({ kind: letter.kind, notifiedAt, fallbackAfterDays: letter.fallback_after_days });
   if (letter.kind === 'registered') return { ...registeredNotification({ recipientName: letter.recipient_name, envoi: letter.envoi, link, deadline, reminder }), codeHash: null };
   const order = await tx.selectFrom('orders').innerJoin('organisations', 'organisations.id', 'orders.organisation_id').select(['orders.name', 'organisations.name as sender']).where('orders.id', '=', letter.order_id).executeTakeFirstOrThrow();
   const code = deps.codes?.accessCode() ?? defaultAccessCode();
@@ -36,7 +39,7 @@ export async function sendElectronicOrder(deps: SendDeps, orderId: string): Prom
     if (!order || order.kind !== 'electronic') return false;
     if (order.status === 'submitted') {
       await changeOrderStatus(tx, deps, null, order, 'accept', { extra: { accepted_at: deps.clock.now() }, detail: { automatic: true } });
-      await changeOrderStatus(tx, deps, null, { ...order, status: 'accepted' }, 'start_production');
+      await changeOrderStatus(tx, deps, null, { ...order, status: 'accepted' }, 'start_production', { detail: { automatic: true } });
       return true;
     }
     return order.status === 'in_production';

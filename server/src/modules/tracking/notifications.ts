@@ -31,6 +31,8 @@ const NOTIFIABLE = new Set<string>(['order.accepted', 'order.refused', 'order.in
 
 export async function notify(tx: Tx, deps: { mail: MailService; publicUrl: string }, event: TrackingEvent): Promise<boolean> {
   if (!NOTIFIABLE.has(event.type)) return false;
+  // An e-letter's order is taken and sent at once, by Pli itself: nobody waits to hear of it.
+  if ((event.detail as { automatic?: boolean }).automatic === true) return false;
   const person = await tx.selectFrom('users').select(['email', 'name', 'locale', 'status', 'notify_events']).where('id', '=', event.created_by).executeTakeFirst();
   if (!person || person.status !== 'active' || !person.notify_events.includes(event.type)) return false;
   const words = WORDS[person.locale];

@@ -366,6 +366,8 @@ function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<!-- No icon to fetch: browsers would otherwise ask the host for /favicon.ico. -->
+<link rel="icon" href="data:,">
 <title>${title}</title>
 </head>
 <body>

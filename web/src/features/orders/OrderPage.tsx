@@ -8,6 +8,8 @@ import { ApiError } from '../../lib/http';
 import { useOrder } from './api';
 import { OrderView } from './OrderView';
 import { OrderWizard } from './OrderWizard';
+import { EletterOrderView } from '../eletters/EletterOrderView';
+import type { EletterOrder } from '../eletters/api';
 
 /** /orders/new: a new letter, in the wizard. Nothing exists on the server until step 1 is left. */
 export function NewOrderPage() {
@@ -35,6 +37,7 @@ export function OrderPage() {
       </Page>
     );
   }
+  if ((order.data as { kind: string }).kind === 'electronic') return <EletterOrderView order={order.data as unknown as EletterOrder} />;
   // A failed re-read keeps what was shown. Keyed by id: another draft opens with its own set-up, not the previous one's.
   if (order.data.status === 'draft') return <OrderWizard key={order.data.id} order={order.data} />;
   return <OrderView order={order.data} />;

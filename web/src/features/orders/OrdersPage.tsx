@@ -106,6 +106,12 @@ export function OrdersPage() {
               <Anchor component={Link} to={`/orders/${encodeURIComponent(order.id)}`}>
                 {order.name}
               </Anchor>
+              {order.kind === 'electronic' && (
+                <Text span size="sm" c="dimmed">
+                  {' '}
+                  ({t('eletters.kindShort')})
+                </Text>
+              )}
             </Table.Th>
             <Table.Td>
               <StatusBadge color={status.color}>{t(status.label)}</StatusBadge>
@@ -127,9 +133,14 @@ export function OrdersPage() {
       title={t('nav.orders')}
       lead={me.role === 'client_admin' ? t('orders.list.leadAdmin', { organisation: me.organisation.name }) : t('orders.list.leadUser')}
       actions={
-        <Button component={Link} to="/orders/new">
-          {t('orders.list.new')}
-        </Button>
+        <Group gap="sm">
+          <Button component={Link} to="/orders/new">
+            {t('orders.list.new')}
+          </Button>
+          <Button component={Link} to="/eletters/new" variant="light">
+            {t('eletters.new')}
+          </Button>
+        </Group>
       }
     >
       <Stack gap="xs">

@@ -40,7 +40,7 @@ const orderPath = (id: string) => `/api/v1/orders/${encodeURIComponent(id)}`;
 /** The caller's orders (the server narrows: the organisation's for an administrator, the user's own otherwise). */
 export function useOrders(filter: OrderFilter) {
   const status = filter === 'all' ? '' : `&status=${filter}`;
-  return useCursorList<OrderListItem>([...ordersKey, filter], `/api/v1/orders?kind=paper&limit=50${status}`);
+  return useCursorList<OrderListItem>([...ordersKey, filter], `/api/v1/orders?limit=50${status}`);
 }
 
 export function useOrder(id: string | null) {

@@ -19,6 +19,12 @@ export const EVENT_LABEL = {
   'mailpiece.franked': 'webhooks.events.mailpiece_franked',
   'mailpiece.deposited': 'webhooks.events.mailpiece_deposited',
   'mailpiece.reprinted': 'webhooks.events.mailpiece_reprinted',
+  'mailpiece.notified': 'webhooks.events.mailpiece_notified',
+  'mailpiece.opened': 'webhooks.events.mailpiece_opened',
+  'mailpiece.accepted': 'webhooks.events.mailpiece_accepted',
+  'mailpiece.refused': 'webhooks.events.mailpiece_refused',
+  'mailpiece.expired': 'webhooks.events.mailpiece_expired',
+  'mailpiece.fallback_paper': 'webhooks.events.mailpiece_fallback_paper',
 } as const satisfies Record<EventType, string>;
 
 const PATTERN_LABEL = {
