@@ -93,6 +93,7 @@ const expected: Record<string, readonly Role[] | 'public' | 'recipient'> = {
   'POST /api/v1/webhooks/:id/deliveries/:delivery/retry': ['client_admin'],
   'GET /api/v1/orders/:id/deposit-slips/:batch': ALL,
   'GET /api/v1/outbox/:id': ['provider_admin'],
+  'POST /api/v1/outbox/bounces': ['provider_admin'],
   'POST /api/v1/archive': CLIENT,
   'GET /api/v1/archive': CLIENT,
   'GET /api/v1/archive/options': CLIENT,

@@ -406,6 +406,7 @@ export const en = {
   'storage.no_body': 'Object storage returned no body for {key}.',
    'order.no_eletters': 'Electronic letters are not available on this server.',
   'order.fields_of_other_kind': 'These fields are not those of this kind of order.',
+  'outbox.not_a_report': 'This is not a delivery report about a message Pli sent.',
   'field.consent_required': 'is required for a consumer: the reference of their prior consent to electronic letters',
   'field.phone_required': 'is required for a registered letter: the recipient’s mobile number receives their sign-in code',
   'field.fallback_days_registered': 'does not apply to a registered letter: the legal window of 15 days decides',

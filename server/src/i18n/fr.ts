@@ -390,6 +390,7 @@ export const fr: Catalogue = {
   'storage.no_body': 'Le stockage d’objets n’a renvoyé aucun contenu pour {key}.',
   'order.no_eletters': 'Les courriers électroniques ne sont pas disponibles sur ce serveur.',
   'order.fields_of_other_kind': 'Ces champs ne sont pas ceux de ce type de commande.',
+  'outbox.not_a_report': 'Ce n’est pas un rapport de remise d’un message envoyé par Pli.',
   'field.consent_required': 'est requis pour un particulier : la référence de son accord préalable aux courriers électroniques',
   'field.phone_required': 'est requis pour une lettre recommandée : le numéro de mobile du destinataire reçoit son code de connexion',
   'field.fallback_days_registered': 'ne s’applique pas à une lettre recommandée : le délai légal de 15 jours s’impose',

@@ -291,6 +291,87 @@ describe.each(backends())('electronic letters on %s', (kind) => {
     expect(events).toEqual(['SubmissionAcceptance', 'NotificationForAcceptanceFailure', 'RelayToNonERDS']);
   });
 
+  it('a bounce report (RFC 3464) after the server took the notification: failure evidence, then paper; the same report twice changes nothing', async () => {
+    const order = await send({ options: { registered: true }, recipients: [recipient('Claire Absente', 'claire.absente@example.fr')] });
+    expect(order.mailpieces[0].status).toBe('notified');
+    const sent = smtp.received.filter((m) => m.rcptTo.includes('claire.absente@example.fr')).at(-1)!.raw;
+    const messageId = /^Message-ID: (<msg_[0-9a-z]+@pli>)/im.exec(sent)![1]!;
+    const boundary = 'BOUNDARY-DSN-1';
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example.fr>',
+      'To: no-reply@pli.test',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain',
+      '',
+      'The mail system could not deliver your message.',
+      `--${boundary}`,
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.fr',
+      '',
+      'Final-Recipient: rfc822; claire.absente@example.fr',
+      'Action: failed',
+      'Status: 5.2.1',
+      'Diagnostic-Code: smtp; 550 5.2.1 mailbox disabled,',
+      '  no longer in use',
+      `--${boundary}`,
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${messageId}`,
+      'To: claire.absente@example.fr',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const admin = await apiKeyFor(t, 'admin@pli.test');
+    const post = () => t.app.inject({ method: 'POST', url: '/api/v1/outbox/bounces', headers: { authorization: `Bearer ${admin}`, 'content-type': 'message/rfc822' }, payload: dsn });
+    const first = await post();
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ action: 'failed', status: '5.2.1', recorded: true });
+    expect((await post()).json()).toMatchObject({ recorded: false });
+    const after = (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth() })).json();
+    expect(after.mailpieces[0].status).toBe('fallback_paper');
+    const events = await verifyAll(order.mailpieces[0].id);
+    expect(events.map((e) => e.event)).toEqual(['SubmissionAcceptance', 'NotificationForAcceptance', 'NotificationForAcceptanceFailure', 'RelayToNonERDS']);
+    expect(JSON.parse(events[2]!.record).details.reason).toContain('mailbox disabled, no longer in use');
+    // Not a report about one of Pli's messages: said so.
+    const stray = await t.app.inject({ method: 'POST', url: '/api/v1/outbox/bounces', headers: { authorization: `Bearer ${admin}`, 'content-type': 'message/rfc822', 'accept-language': 'en' }, payload: 'Subject: hello\r\n\r\nnothing' });
+    expect(stray.statusCode).toBe(422);
+  });
+
+  it('reminds every 3 days until the window closes, and never after a decision; a simple letter’s reminder carries a new code', async () => {
+    clock.set(new Date(Math.floor(Date.now() / 60_000) * 60_000));
+    const order = await send({ options: { registered: true }, recipients: [recipient('Rémi Rappel', 'remi.rappel@example.fr')] });
+    const closes = new Date(order.mailpieces[0].deadline_at).getTime();
+    const reminders = async () => (await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('outbox_messages').select('text_body').where('to_address', '=', 'remi.rappel@example.fr').where('template', '=', 'eletter.reminder').execute())).length;
+    for (let day = 1; day <= 16; day++) {
+      clock.set(new Date(new Date(order.mailpieces[0].notified_at).getTime() + day * DAY));
+      if (clock.now().getTime() < closes) await runDeadlines(t.container.eletters);
+    }
+    expect(await reminders()).toBe(5); // D+3, 6, 9, 12, 15
+
+    clock.set(new Date(Math.floor(Date.now() / 60_000) * 60_000));
+    const simple = await send({ options: { registered: false }, recipients: [recipient('Sam Simple', 'sam.simple@example.fr')] });
+    const firstCode = /works once\): (\d{4}-\d{4})/.exec(smtp.received.filter((m) => m.rcptTo.includes('sam.simple@example.fr')).at(-1)!.raw)![1]!;
+    clock.set(new Date(new Date(simple.mailpieces[0].notified_at).getTime() + 3 * DAY));
+    expect((await runDeadlines(t.container.eletters)).reminders).toBeGreaterThanOrEqual(1);
+    await deliverOutbox();
+    const reminder = smtp.received.filter((m) => m.rcptTo.includes('sam.simple@example.fr')).at(-1)!.raw.replace(/=\r?\n/g, '');
+    expect(reminder).toMatch(/Rappel/);
+    const newCode = /works once\): (\d{4}-\d{4})/.exec(reminder)![1]!;
+    const link = linkFor('sam.simple@example.fr');
+    if (newCode !== firstCode) expect((await t.app.inject({ method: 'POST', url: '/api/v1/recipient/sessions', payload: { link, code: firstCode } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/recipient/sessions', payload: { link, code: newCode } })).statusCode).toBe(201);
+    // Opened: no more reminders.
+    clock.advance(3 * DAY);
+    const before = smtp.received.length;
+    await runDeadlines(t.container.eletters);
+    await deliverOutbox();
+    expect(smtp.received.slice(before).filter((m) => m.rcptTo.includes('sam.simple@example.fr'))).toEqual([]);
+  });
+
   it('another person’s identity does not open a registered letter', async () => {
     await send({ options: { registered: true }, recipients: [recipient('Hélène Garnier', 'helene.garnier@example.fr')] });
     const browser = await openRegistered('helene.garnier@example.fr', 'Dupont');

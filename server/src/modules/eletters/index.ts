@@ -4,4 +4,4 @@ export { cancelElectronicOrder, createElectronicOrder, getElectronicOrder, submi
 export { presentElectronicOrder } from './eletters.presenter.js';
 export { sendEletterJob } from './jobs.js';
 export { RECIPIENT_COOKIE, authenticateRecipient, identityCallback } from './recipient-access.js';
-export { NOTIFICATION_TEMPLATE, notificationBounced, notificationDelivered, runDeadlines, sendElectronicOrder } from './sending.js';
+export { NOTIFICATION_TEMPLATE, notificationDelivered, runDeadlines, sendElectronicOrder } from './sending.js';

@@ -85,38 +85,27 @@ export async function notificationDelivered(tx: Tx, deps: SendDeps, messageId: s
   const letter = await tx.selectFrom('eletters').selectAll().where('notification_message_id', '=', messageId).executeTakeFirst();
   if (!letter) return;
   const status = await lockedStatus(tx, letter.mailpiece_id);
-  if (status !== 'pending') return;
   const ctx = await letterContext(tx, letter.order_id);
-  if (outcome.status === 'sent') {
+  if (outcome.status === 'failed') {
+    // Refused at once (pending), or a bounce report after the server took it (notified); a
+    // report about a letter already decided changes nothing.
+    if (status === 'pending' || status === 'notified') await bounce(tx, deps, letter, status, ctx, outcome.reason);
+    return;
+  }
+  if (status !== 'pending') return;
+  {
     const notifiedAt = outcome.at;
     const deadline = deadlineAt({ kind: letter.kind, notifiedAt, fallbackAfterDays: letter.fallback_after_days });
     const reminder = nextReminderAt({ kind: letter.kind, status: 'notified', notifiedAt, remindersSent: 0, fallbackAfterDays: letter.fallback_after_days });
     await changeEletterStatus(tx, deps, letter, 'pending', 'notify', { notified_at: notifiedAt, deadline_at: deadline, next_reminder_at: reminder });
     await appendEvidence(tx, deps, letter, ctx, 'notification', notifiedAt, { to: letter.recipient_email, message: messageId, deadline: deadline?.toISOString() ?? null });
-    return;
   }
-  await bounce(tx, deps, letter, 'pending', ctx, outcome.reason);
 }
 
 async function bounce(tx: Tx, deps: SendDeps, letter: EletterRow, status: EletterStatus, ctx: Awaited<ReturnType<typeof letterContext>>, reason: string): Promise<void> {
   await changeEletterStatus(tx, deps, letter, status, 'bounce', { next_reminder_at: null, deadline_at: null }, { reason });
   await appendEvidence(tx, deps, letter, ctx, 'notification_failure', deps.clock.now(), { to: letter.recipient_email, reason });
   if (letter.kind === 'registered' || letter.fallback_after_days !== null) await fallBackToPaper(tx, deps, letter, ctx);
-}
-
-/**
- * A bounce report (DSN, RFC 3464) about a notification the server had taken: the letter, still
- * waiting, fails the same way. Reports about letters already decided change nothing.
- */
-export async function notificationBounced(deps: SendDeps, messageId: string, reason: string): Promise<'bounced' | 'ignored'> {
-  return inScope(deps.db, systemScope, async (tx) => {
-    const letter = await tx.selectFrom('eletters').selectAll().where('notification_message_id', '=', messageId).executeTakeFirst();
-    if (!letter) return 'ignored';
-    const status = await lockedStatus(tx, letter.mailpiece_id);
-    if (status !== 'notified' && status !== 'pending') return 'ignored';
-    await bounce(tx, deps, letter, status, await letterContext(tx, letter.order_id), reason);
-    return 'bounced';
-  });
 }
 
 /**

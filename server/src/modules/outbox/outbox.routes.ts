@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
 import { outboxMessageSchema } from '#contracts/organisations.js';
 import type { DB } from '../../platform/db/schema.js';
+import type { MailService } from '../../platform/mail/outbox.js';
+import { AppError } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
-import { maskLinkSecrets } from '../../platform/mail/mask-links.js';
+import { maskLinkSecrets, maskTextCodes } from '../../platform/mail/mask-links.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { pageQuery, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { outboxPolicy } from './outbox.policy.js';
@@ -25,13 +27,33 @@ function present(m: { id: string; to_address: string; subject: string; template:
     created_at: iso(m.created_at)!,
     sent_at: iso(m.sent_at),
     // Staff read the message's shape, never a working activation or reset link (the recipient's mailbox has it).
-    ...(m.text_body !== undefined ? { text_body: maskLinkSecrets(m.text_body) } : {}),
+    ...(m.text_body !== undefined ? { text_body: maskTextCodes(maskLinkSecrets(m.text_body)) } : {}),
   };
 }
 
-export function outboxRoutes(deps: { db: Kysely<DB> }): FastifyPluginAsyncZod {
+export function outboxRoutes(deps: { db: Kysely<DB>; mail: MailService }): FastifyPluginAsyncZod {
   const tags = ['outbox'];
   return async (app) => {
+    // A bounce report is a whole e-mail (RFC 3464 multipart/report), handed over as it came.
+    app.addContentTypeParser(['message/rfc822', 'multipart/report', 'text/plain'], { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+    app.post(
+      '/api/v1/outbox/bounces',
+      {
+        config: { policy: outboxPolicy.recordBounces },
+        schema: {
+          tags,
+          summary: 'A bounce report (RFC 3464) from the mail relay: the message it is about is marked failed (an e-letter: its failure evidence)',
+          consumes: ['message/rfc822'],
+          body: z.string().max(1024 * 1024),
+          response: { 200: z.object({ message: z.string(), action: z.string(), status: z.string().nullable(), recorded: z.boolean() }), ...problemResponses(400, 401, 403, 422) },
+        },
+      },
+      async (request) => {
+        const outcome = await deps.mail.recordBounce(request.body);
+        if (!outcome) throw new AppError('business_rule', 'outbox.not_a_report');
+        return { message: outcome.report.messageId, action: outcome.report.action, status: outcome.report.status, recorded: outcome.recorded };
+      },
+    );
     app.get(
       '/api/v1/outbox',
       {

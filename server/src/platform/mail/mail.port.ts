@@ -5,6 +5,8 @@ export interface MailMessage {
   html?: string;
   /** for grouping in the outbox/UI */
   template?: string;
+  /** The outbox row's id: the message's Message-ID (<id@pli>), by which bounce reports find it. */
+  id?: string;
 }
 
 /**

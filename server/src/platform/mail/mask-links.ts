@@ -14,3 +14,8 @@ export function maskLinkSecrets(text: string): string {
 
 /** An e-letter's access code as its notification writes it (accessCodeText): masked too. */
 const ACCESS_CODE = /\b\d{4}-\d{4}\b/g;
+
+/** A text message keeps its shape, not its one-time code. */
+export function maskTextCodes(text: string): string {
+  return text.replace(/\b\d{6}\b/g, '••••••');
+}

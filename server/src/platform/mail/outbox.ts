@@ -6,7 +6,8 @@ import { inScope, systemScope, type Tx } from '../db/scope.js';
 import type { IdGenerator } from '../ids/ids.js';
 import { defineJob, type JobQueue } from '../jobs/job-queue.js';
 import type { Mailer, MailMessage } from './mail.port.js';
-import { maskLinkSecrets } from './mask-links.js';
+import { maskLinkSecrets, maskTextCodes } from './mask-links.js';
+import { parseDeliveryReport, type DeliveryReport } from './dsn.js';
 
 /**
  * Every e-mail Pli sends is first a row of `outbox_messages`, written in the transaction that
@@ -42,10 +43,14 @@ export interface MailService {
   deliver(messageId: string): Promise<'sent' | 'already_sent' | 'missing' | 'failed'>;
   /** Hears what becomes of the messages of one template (an e-letter's notification: its evidence). */
   onDelivery(template: string, listener: DeliveryListener): void;
+  /**
+   * A bounce report (RFC 3464) the mail relay hands back: a message it is about that failed for
+   * good is marked failed, and its template's listener told, once. Null: not one of ours.
+   */
+  recordBounce(raw: string): Promise<{ report: DeliveryReport; recorded: boolean } | null>;
 }
 
-/** A delivered text keeps its shape, not its one-time code. */
-const maskCodes = (text: string) => text.replace(/\b\d{6}\b/g, '••••••');
+
 
 export function createMailService(deps: {
   db: Kysely<DB>;
@@ -94,6 +99,22 @@ export function createMailService(deps: {
       return id;
     },
 
+    async recordBounce(raw) {
+      const report = parseDeliveryReport(raw);
+      if (!report) return null;
+      if (report.action !== 'failed') return { report, recorded: false };
+      const reason = [report.status, report.diagnostic].filter(Boolean).join(' ') || 'bounced';
+      const recorded = await inScope(deps.db, systemScope, async (tx) => {
+        const row = await tx.selectFrom('outbox_messages').select(['id', 'template']).where('id', '=', report.messageId).where('status', '<>', 'failed').forUpdate().executeTakeFirst();
+        if (!row) return false;
+        await tx.updateTable('outbox_messages').set({ status: 'failed', last_error: `bounce: ${reason}`.slice(0, 500) }).where('id', '=', row.id).execute();
+        const listener = row.template ? listeners.get(row.template) : undefined;
+        await listener?.(tx, row.id, { status: 'failed', at: deps.clock.now(), reason });
+        return true;
+      });
+      return { report, recorded };
+    },
+
     async deliver(messageId) {
       // Read, send, then record — never hold a transaction across the SMTP conversation.
       const row = await inScope(deps.db, systemScope, (tx) =>
@@ -109,6 +130,7 @@ export function createMailService(deps: {
           await deps.texts.send({ to: row.to_address, text: row.text_body });
         } else {
           await deps.mailer.send({
+            id: row.id,
             to: row.to_address,
             subject: row.subject,
             text: row.text_body,
@@ -139,7 +161,7 @@ export function createMailService(deps: {
             status: 'sent',
             transport: deps.transport,
             // Delivered: the links' secrets (and a text's code) are no longer needed here.
-            text_body: row.channel === 'sms' ? maskCodes(row.text_body) : maskLinkSecrets(row.text_body),
+            text_body: row.channel === 'sms' ? maskTextCodes(row.text_body) : maskLinkSecrets(row.text_body),
             html_body: row.html_body === null ? null : maskLinkSecrets(row.html_body),
             sent_at: at,
             attempts: eb('attempts', '+', 1),

@@ -23,6 +23,7 @@ export function nodemailerMessage(msg: MailMessage) {
     text: msg.text,
     ...(msg.html === undefined ? {} : { html: msg.html }),
     ...(msg.template === undefined ? {} : { headers: { [TEMPLATE_HEADER]: msg.template } }),
+    ...(msg.id === undefined ? {} : { messageId: `<${msg.id}@pli>` }),
   };
 }
 
