@@ -27,3 +27,14 @@ export function todayIso(): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+/**
+ * A deadline that falls at a Paris midnight (an e-letter's window: the end of D+15) → the last
+ * day it leaves, as the law counts it: « 22 décembre 2026 » / "22 December 2026", wherever the
+ * browser is.
+ */
+export function formatLastParisDay(instant: string, language: string): string {
+  const date = new Date(new Date(instant).getTime() - 1);
+  if (Number.isNaN(date.getTime())) return instant;
+  return new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+}

@@ -24,6 +24,23 @@ async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
 
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** The text of a PDF, by poppler (an outside reader). */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const dir = tempDir('cover');
+  try {
+    fs.writeFileSync(path.join(dir, 'c.pdf'), pdf);
+    return spawnSync('pdftotext', ['c.pdf', '-'], { cwd: dir, encoding: 'utf8' }).stdout;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** openssl, an outside judge: the record's seal and its time-stamp token. */
 function opensslVerifies(record: string, sealB64: string, tokenB64: string, root: string): { seal: boolean; token: boolean } {
   const dir = tempDir('evidence');
@@ -179,6 +196,8 @@ describe.each(backends())('electronic letters on %s', (kind) => {
 
     const after = (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth() })).json();
     expect(after.mailpieces[0].status).toBe('accepted');
+    // Its one letter decided, the order is complete.
+    expect(after.status).toBe('completed');
     const evidence = await verifyAll(mp.id);
     expect(evidence.map((e) => e.event)).toEqual(['SubmissionAcceptance', 'NotificationForAcceptance', 'ConsignmentAcceptance', 'ContentAccessTracking']);
     const root = t.container.trust.keys.root.certificatePem;
@@ -244,6 +263,14 @@ describe.each(backends())('electronic letters on %s', (kind) => {
     expect(papers).toHaveLength(1);
     expect(papers[0]).toMatchObject({ kind: 'paper', status: 'submitted', address_source: 'recipients' });
     expect(papers[0]!.options).toMatchObject({ mail_class: 'registered', registered_level: 'R1' });
+    // In front of the letter, the cover page says what the paper is: the sealed original's print.
+    const cover = await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('documents').select(['sha256', 'pages']).where('id', '=', papers[0]!.documents[0]!).executeTakeFirstOrThrow());
+    expect(papers[0]!.documents.slice(1)).toEqual([doc]);
+    const coverText = await pdfText(await readAll(await t.container.storage.get(cover.sha256!)));
+    expect(coverText).toContain(mp.envoi);
+    expect(coverText).toContain('Printed rendering of a sealed electronic letter');
+    const letterSha = (await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('documents').select('sha256').where('id', '=', doc).executeTakeFirstOrThrow())).sha256!;
+    expect(coverText.replace(/\s+/g, '')).toContain(letterSha);
     const paperMp = await t.app.inject({ method: 'GET', url: `/api/v1/mailpieces/${paperId}`, headers: auth() });
     expect(paperMp.json()).toMatchObject({ status: 'pending', recipient: { address: ['PAUL MARTIN', '12 RUE DES LILAS', '75011 PARIS'] } });
     // The floor's intake has it: the paper order follows production like any other.

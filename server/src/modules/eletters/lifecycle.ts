@@ -6,8 +6,8 @@ import type { Tx } from '../../platform/db/scope.js';
 import { sealEvidence } from '../../platform/trust/evidence.js';
 import { appendToJournal } from '../../platform/trust/journal.js';
 import { textPages } from '../../platform/pdf/text-pages.js';
-import { createFallbackOrder } from '../orders/index.js';
-import type { EletterDeps, EletterRow } from './eletters.js';
+import { changeOrderStatus, createFallbackOrder } from '../orders/index.js';
+import { isFinal, type EletterDeps, type EletterRow } from './eletters.js';
 
 /**
  * An e-letter's life: its status moves through the domain's transition table by compare-and-set
@@ -132,7 +132,29 @@ export async function changeEletterStatus(
     .insertInto('order_events')
     .values({ id: deps.ids.next('evt'), organisation_id: letter.organisation_id, order_id: letter.order_id, mailpiece_id: letter.mailpiece_id, type: `mailpiece.${to}`, detail: JSON.stringify({ envoi: letter.envoi, ...detail }), actor_user_id: null, at: now })
     .execute();
+  if (isFinal(to, hasFallback(letter))) await completeWhenAllFinal(tx, deps, letter.order_id);
   return to;
+}
+
+/** A letter that goes on paper when it expires: every registered one, a simple one with the sender's delay. */
+const hasFallback = (letter: Pick<EletterRow, 'kind' | 'fallback_after_days'>) => letter.kind === 'registered' || letter.fallback_after_days !== null;
+
+/**
+ * The order is completed once each of its letters has reached its end: read, decided, expired
+ * without a fallback, or handed to paper (the paper letter then follows its own order).
+ */
+async function completeWhenAllFinal(tx: Tx, deps: Pick<EletterDeps, 'ids' | 'clock'>, orderId: string): Promise<void> {
+  const open = await tx
+    .selectFrom('mailpieces')
+    .innerJoin('eletters', 'eletters.mailpiece_id', 'mailpieces.id')
+    .select('mailpieces.id')
+    .where('mailpieces.order_id', '=', orderId)
+    .where((eb) => eb.or([eb('mailpieces.status', 'in', ['pending', 'notified']), eb.and([eb('mailpieces.status', '=', 'expired'), eb.or([eb('eletters.kind', '=', 'registered'), eb('eletters.fallback_after_days', 'is not', null)])])]))
+    .limit(1)
+    .executeTakeFirst();
+  if (open) return;
+  const order = await tx.selectFrom('orders').select(['id', 'organisation_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+  if (order.status === 'in_production') await changeOrderStatus(tx, deps, null, order, 'complete', { detail: { automatic: true } });
 }
 
 /** The letter's status, read with its mailpiece locked. */

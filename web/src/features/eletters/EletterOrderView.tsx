@@ -1,12 +1,14 @@
-import { Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, List, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useDeleteOrder } from '../orders/api';
 import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatLastParisDay } from '../../lib/format';
 import { QuoteTable } from '../orders/QuoteTable';
-import { evidencePdfUrl, useEletterOrder, useLiveEletterOrder, type EletterMailpiece, type EletterOrder } from './api';
+import { evidencePdfUrl, useEletterOrder, useLiveEletterOrder, useSendEletter, type EletterMailpiece, type EletterOrder } from './api';
 
 const COLOR: Record<EletterMailpiece['status'], string> = {
   pending: 'gray',
@@ -27,6 +29,7 @@ export function EletterOrderView({ order: initial }: { order: EletterOrder }) {
   const order = useEletterOrder(initial.id, initial).data;
   const live = useLiveEletterOrder(order);
   const when = (at: string | null) => (at ? formatDateTime(at, i18n.language) : '—');
+  if (order.status === 'draft') return <EletterDraft order={order} />;
   return (
     <Page title={order.name} lead={t('eletters.order.lead')} actions={live.connected ? <Badge variant="light" color="green">{t('eletters.order.live')}</Badge> : undefined}>
       <Section title={t('eletters.recipients')}>
@@ -59,7 +62,7 @@ export function EletterOrderView({ order: initial }: { order: EletterOrder }) {
                       {m.fallback_mailpiece && <Text size="sm">{t('eletters.order.paper')}</Text>}
                     </Group>
                   </Table.Td>
-                  <Table.Td>{m.status === 'notified' ? when(m.deadline_at) : when(m.decided_at)}</Table.Td>
+                  <Table.Td>{m.status === 'notified' && m.deadline_at ? t('eletters.order.until', { date: formatLastParisDay(m.deadline_at, i18n.language) }) : when(m.decided_at)}</Table.Td>
                   <Table.Td>
                     <Stack gap={2}>
                       {m.evidence.map((e) => (
@@ -83,6 +86,41 @@ export function EletterOrderView({ order: initial }: { order: EletterOrder }) {
       <Anchor component={Link} to="/orders">
         {t('orders.wizard.backToList')}
       </Anchor>
+    </Page>
+  );
+}
+
+/** A draft left behind (prepared, not sent): its recipients and price, to send or delete. */
+function EletterDraft({ order }: { order: EletterOrder }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const send = useSendEletter();
+  const remove = useDeleteOrder();
+  return (
+    <Page title={order.name} lead={t('eletters.draftLead')}>
+      <Section title={t('eletters.recipients')}>
+        <List>
+          {order.recipients.map((r, i) => (
+            <List.Item key={i}>
+              {r.name} — {r.email}
+            </List.Item>
+          ))}
+        </List>
+      </Section>
+      {order.quote && (
+        <Section title={t('eletters.price')}>
+          <QuoteTable quote={order.quote} caption={t('eletters.price')} />
+        </Section>
+      )}
+      <ErrorAlert error={send.error ?? remove.error} />
+      <Group>
+        <Button onClick={() => void send.mutateAsync(order.id).catch(() => undefined)} loading={send.isPending} disabled={order.recipients.length === 0}>
+          {t('eletters.send')}
+        </Button>
+        <Button variant="default" color="red" onClick={() => void remove.mutateAsync(order.id).then(() => navigate('/orders'), () => undefined)} loading={remove.isPending}>
+          {t('eletters.deleteDraft')}
+        </Button>
+      </Group>
     </Page>
   );
 }

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatLastParisDay } from '../../lib/format';
 import { ApiError } from '../../lib/http';
 import { askNewCode, currentSession, decide, documentUrl, IDENTITY_START, openLetter, readLetter, resendTextCode, sendTextCode, type RecipientLetter } from './api';
 
@@ -120,7 +120,7 @@ export function RecipientLetterPage() {
       {s.stage === 'identity' && (
         <Stack gap="md" maw={560}>
           <Text>{t('recipient.registeredLead')}</Text>
-          {s.decision_closes_at && <Text>{t('recipient.until', { date: lastDay(s.decision_closes_at, i18n.language) })}</Text>}
+          {s.decision_closes_at && <Text>{t('recipient.until', { date: formatLastParisDay(s.decision_closes_at, i18n.language) })}</Text>}
           <Text>{t('recipient.identityLead')}</Text>
           <Group>
             <Button component="a" href={IDENTITY_START}>
@@ -133,12 +133,6 @@ export function RecipientLetterPage() {
       {s.stage === 'open' && <LetterView />}
     </Page>
   );
-}
-
-/** The window's last day, as people say it: "until 22 December" (the end of that day, Paris). */
-function lastDay(instant: string, language: string): string {
-  const day = new Date(new Date(instant).getTime() - 1);
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(day);
 }
 
 function TextCodeForm() {
@@ -208,7 +202,7 @@ function LetterView() {
       {l.kind === 'registered' && l.status === 'notified' && (
         <Stack gap="sm">
           <Text>{t('recipient.hidden')}</Text>
-          {l.decision_closes_at && <Text>{t('recipient.until', { date: lastDay(l.decision_closes_at, i18n.language) })}</Text>}
+          {l.decision_closes_at && <Text>{t('recipient.until', { date: formatLastParisDay(l.decision_closes_at, i18n.language) })}</Text>}
           <Group>
             <Button onClick={() => setAsking('accept')}>{t('recipient.accept')}</Button>
             <Button variant="default" color="red" onClick={() => setAsking('refuse')}>
