@@ -14,7 +14,7 @@ import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import type { SealDeps } from '../../platform/trust/cms-seal.js';
 import type { IdentityProvider } from '../../platform/identity/identity.port.js';
-import { changeOrderStatus, checkArchiveOption, checkDocumentsReady, loadOrder, parisWallClock, tariffFor, type OrderDeps, type OrderRow } from '../orders/index.js';
+import { changeOrderStatus, checkArchiveOption, checkDocumentsReady, insertDraft, loadOrder, parisWallClock, tariffFor, type OrderDeps, type OrderRow } from '../orders/index.js';
 import { hashSecret, randomSecret } from '../../platform/crypto/secrets.js';
 import { sendEletterJob } from './jobs.js';
 import { linkToken } from './links.js';
@@ -125,29 +125,19 @@ export async function electronicView(tx: Tx, deps: Pick<EletterDeps, 'clock'>, r
 }
 
 export async function createElectronicOrder(deps: EletterDeps, principal: UserPrincipal, input: ElectronicInput, within?: Within<ElectronicOrderView>): Promise<ElectronicOrderView> {
-  const id = deps.ids.next('ord');
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     await validate(tx, principal.organisationId, input);
-    const now = deps.clock.now();
-    await tx
-      .insertInto('orders')
-      .values({
-        id,
-        organisation_id: principal.organisationId,
-        created_by: principal.userId,
-        kind: 'electronic',
-        name: input.name,
-        status: 'draft',
-        documents: JSON.stringify(input.documents),
-        options: JSON.stringify(input.options),
-        address_source: 'recipients',
-        split: null,
-        recipients: JSON.stringify(input.recipients),
-        fallback: input.fallback ? JSON.stringify(input.fallback) : null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const id = await insertDraft(tx, deps, {
+      organisationId: principal.organisationId,
+      createdBy: principal.userId,
+      kind: 'electronic',
+      name: input.name,
+      documents: input.documents,
+      options: input.options,
+      addressSource: 'recipients',
+      recipients: input.recipients,
+      fallback: input.fallback,
+    });
     return electronicView(tx, deps, await loadOrder(tx, principal, id));
   }, within);
 }

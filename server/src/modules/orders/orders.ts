@@ -204,29 +204,62 @@ async function view(tx: Tx, deps: OrderDeps, row: OrderRow): Promise<OrderView> 
   return { row, plan: { letters: [], problems: [] }, quote: row.quote as unknown as Quote, deliveryEstimate: row.delivery_estimate, mailpieces, reached };
 }
 
-export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput, within?: Within<OrderView>): Promise<OrderView> {
+/** A new draft's row, whatever its kind: what every order starts as. */
+export interface DraftRow {
+  organisationId: string;
+  createdBy: string;
+  kind: OrderRow['kind'];
+  name: string;
+  documents: readonly string[];
+  options: unknown;
+  addressSource: OrderRow['address_source'];
+  split?: unknown;
+  recipients: readonly unknown[];
+  fallback?: unknown;
+  fallbackOf?: string;
+}
+
+/** Inserts a draft in the caller's transaction; its id. */
+export async function insertDraft(tx: Tx, deps: Pick<OrderDeps, 'ids' | 'clock'>, d: DraftRow): Promise<string> {
   const id = deps.ids.next('ord');
+  const now = deps.clock.now();
+  await tx
+    .insertInto('orders')
+    .values({
+      id,
+      organisation_id: d.organisationId,
+      created_by: d.createdBy,
+      kind: d.kind,
+      name: d.name,
+      status: 'draft',
+      documents: JSON.stringify(d.documents),
+      options: JSON.stringify(d.options),
+      address_source: d.addressSource,
+      split: d.split ? JSON.stringify(d.split) : null,
+      recipients: JSON.stringify(d.recipients),
+      fallback: d.fallback ? JSON.stringify(d.fallback) : null,
+      fallback_of: d.fallbackOf ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput, within?: Within<OrderView>): Promise<OrderView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     await validateSetup(tx, principal.organisationId, input);
-    const now = deps.clock.now();
-    await tx
-      .insertInto('orders')
-      .values({
-        id,
-        organisation_id: principal.organisationId,
-        created_by: principal.userId,
-        kind: 'paper',
-        name: input.name,
-        status: 'draft',
-        documents: JSON.stringify(input.documents),
-        options: JSON.stringify(input.options),
-        address_source: input.address_source,
-        split: input.split ? JSON.stringify(input.split) : null,
-        recipients: JSON.stringify(input.recipients),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const id = await insertDraft(tx, deps, {
+      organisationId: principal.organisationId,
+      createdBy: principal.userId,
+      kind: 'paper',
+      name: input.name,
+      documents: input.documents,
+      options: input.options,
+      addressSource: input.address_source,
+      split: input.split,
+      recipients: input.recipients,
+    });
     return view(tx, deps, await loadOrder(tx, principal, id));
   }, within);
 }
@@ -376,27 +409,17 @@ export async function createFallbackOrder(
   deps: OrderDeps,
   input: { organisationId: string; createdBy: string; name: string; documents: string[]; options: OrderInput['options']; recipient: { address: string[]; country: string }; fallbackOf: string },
 ): Promise<{ orderId: string; mailpieceId: string }> {
-  const id = deps.ids.next('ord');
-  const now = deps.clock.now();
-  await tx
-    .insertInto('orders')
-    .values({
-      id,
-      organisation_id: input.organisationId,
-      created_by: input.createdBy,
-      kind: 'paper',
-      name: input.name,
-      status: 'draft',
-      documents: JSON.stringify(input.documents),
-      options: JSON.stringify(input.options),
-      address_source: 'recipients',
-      split: null,
-      recipients: JSON.stringify([input.recipient]),
-      fallback_of: input.fallbackOf,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const id = await insertDraft(tx, deps, {
+    organisationId: input.organisationId,
+    createdBy: input.createdBy,
+    kind: 'paper',
+    name: input.name,
+    documents: input.documents,
+    options: input.options,
+    addressSource: 'recipients',
+    recipients: [input.recipient],
+    fallbackOf: input.fallbackOf,
+  });
   const row = await tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
   await submitLoaded(tx, deps, null, row);
   const mp = await tx.selectFrom('mailpieces').select('id').where('order_id', '=', id).executeTakeFirstOrThrow();
