@@ -70,7 +70,7 @@ test('a new user finds the portal in French, sends a letter knowingly, and tidie
         await page.keyboard.press('Enter');
         await see(page.getByRole('heading', { level: 1, name: 'Commandes' }));
         draftsBefore = await draftNames(page, url);
-        await page.getByRole('link', { name: 'Nouveau courrier' }).click();
+        await page.getByRole('link', { name: 'Nouveau courrier', exact: true }).click();
         await see(page.getByRole('heading', { level: 1, name: 'Nouveau courrier' }));
         await field(page, 'Nom de la commande').fill('Essai sans courrier');
         await page.getByRole('link', { name: 'Retour aux commandes' }).click();
@@ -81,7 +81,7 @@ test('a new user finds the portal in French, sends a letter knowingly, and tidie
       });
 
       await step('at 1280 px the wizard’s four steps are whole on the screen', async () => {
-        await page.getByRole('link', { name: 'Nouveau courrier' }).click();
+        await page.getByRole('link', { name: 'Nouveau courrier', exact: true }).click();
         const stepper = page.locator('[aria-label="Étapes de la commande"]');
         await see(stepper);
         const labels = ['Document', 'Options', 'Destinataires', 'Vérification'];

@@ -52,7 +52,7 @@ test('a user prepares a paper letter, saves the draft, comes back to it and send
     });
 
     await step('a letter with ink where the floor prints its mark is refused, and the portal says why in French', async () => {
-      await page.getByRole('link', { name: 'Nouveau courrier' }).click();
+      await page.getByRole('link', { name: 'Nouveau courrier', exact: true }).click();
       await see(page.getByRole('heading', { level: 1, name: 'Nouveau courrier' }));
       const marked = await makePdf([{ address: VALID_ADDRESS }, { inkInMarkZone: true }]);
       const chooser = page.waitForEvent('filechooser');

@@ -124,7 +124,7 @@ test('a client administrator manages their account, their people and two-step ve
       await field(page, 'Code de vérification').fill(recoveryCode);
       await page.getByRole('button', { name: 'Vérifier' }).click();
       await see(page.getByRole('heading', { level: 1, name: 'Commandes' }));
-      await see(page.getByRole('link', { name: 'Nouveau courrier' }));
+      await see(page.getByRole('link', { name: 'Nouveau courrier', exact: true }));
     });
 
     await step('they turn two-step verification off with their password', async () => {
