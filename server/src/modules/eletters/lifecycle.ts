@@ -3,7 +3,7 @@ import type { JsonValue } from '#domain/trust/canonical-json.js';
 import { addDays, parisDay } from '#domain/time/paris.js';
 import { AppError } from '../../errors.js';
 import type { Tx } from '../../platform/db/scope.js';
-import { sealEvidence } from '../../platform/trust/evidence.js';
+import { sealEvidence, type SealedEvidence } from '../../platform/trust/evidence.js';
 import { appendToJournal } from '../../platform/trust/journal.js';
 import { textPages } from '../../platform/pdf/text-pages.js';
 import { changeOrderStatus, createFallbackOrder } from '../orders/index.js';
@@ -33,6 +33,8 @@ interface LetterContext {
 }
 
 /** What every record of an order's letters shares: the sender, the content's hashes. */
+export type { LetterContext };
+
 export async function letterContext(tx: Tx, orderId: string): Promise<LetterContext> {
   const order = await tx.selectFrom('orders').select(['organisation_id', 'documents', 'options', 'name', 'created_by', 'fallback']).where('id', '=', orderId).executeTakeFirstOrThrow();
   const org = await tx.selectFrom('organisations').select('name').where('id', '=', order.organisation_id).executeTakeFirstOrThrow();
@@ -52,17 +54,11 @@ export async function letterContext(tx: Tx, orderId: string): Promise<LetterCont
   };
 }
 
-/** Appends the envoi's next evidence record; a concurrent append for the same envoi loses (unique seq). */
-export async function appendEvidence(
-  tx: Tx,
-  deps: Pick<EletterDeps, 'seal' | 'ids' | 'clock'>,
-  letter: Pick<EletterRow, 'mailpiece_id' | 'organisation_id' | 'envoi' | 'recipient_name' | 'recipient_email' | 'evidence_head' | 'evidence_count'>,
-  ctx: LetterContext,
-  event: EvidenceEvent,
-  at: Date,
-  details: { [key: string]: JsonValue },
-): Promise<{ sha256: string }> {
-  const sealed = await sealEvidence(deps.seal, {
+type EvidenceLetter = Pick<EletterRow, 'mailpiece_id' | 'organisation_id' | 'envoi' | 'recipient_name' | 'recipient_email' | 'evidence_head' | 'evidence_count'>;
+
+/** The envoi's next record, sealed and time-stamped: the CPU's part, before any lock is taken. */
+export function sealNext(deps: Pick<EletterDeps, 'seal'>, letter: EvidenceLetter, ctx: LetterContext, event: EvidenceEvent, at: Date, details: { [key: string]: JsonValue }): Promise<SealedEvidence> {
+  return sealEvidence(deps.seal, {
     event: EVIDENCE_EVENTS[event],
     envoi: letter.envoi,
     at,
@@ -72,6 +68,14 @@ export async function appendEvidence(
     previous: letter.evidence_head,
     details,
   });
+}
+
+/**
+ * Records a sealed record as the envoi's next: journaled (the journal's head is locked from here
+ * to the commit — seal first, record last), stored, the letter's chain head moved by
+ * compare-and-set; a concurrent append for the same envoi loses (unique seq).
+ */
+export async function recordEvidence(tx: Tx, deps: Pick<EletterDeps, 'ids' | 'clock'>, letter: EvidenceLetter, ctx: LetterContext, event: EvidenceEvent, at: Date, sealed: SealedEvidence): Promise<{ sha256: string }> {
   const seq = letter.evidence_count + 1;
   const journaled = await appendToJournal(tx, deps.clock, {
     kind: 'eletter.evidence',
@@ -107,6 +111,19 @@ export async function appendEvidence(
   // The caller's copy follows the chain (several records in one transaction).
   Object.assign(letter, { evidence_head: sealed.sha256, evidence_count: seq });
   return { sha256: sealed.sha256 };
+}
+
+/** Seals, then records, the envoi's next evidence record. */
+export async function appendEvidence(
+  tx: Tx,
+  deps: Pick<EletterDeps, 'seal' | 'ids' | 'clock'>,
+  letter: EvidenceLetter,
+  ctx: LetterContext,
+  event: EvidenceEvent,
+  at: Date,
+  details: { [key: string]: JsonValue },
+): Promise<{ sha256: string }> {
+  return recordEvidence(tx, deps, letter, ctx, event, at, await sealNext(deps, letter, ctx, event, at, details));
 }
 
 /**

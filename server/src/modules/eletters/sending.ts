@@ -6,7 +6,7 @@ import { changeOrderStatus } from '../orders/index.js';
 import type { EletterDeps, EletterRow } from './eletters.js';
 import { accessCodeHash, accessLink, defaultAccessCode, linkToken } from './links.js';
 import { registeredNotification, simpleNotification } from './emails.js';
-import { appendEvidence, changeEletterStatus, fallBackToPaper, letterContext, lockedStatus } from './lifecycle.js';
+import { appendEvidence, changeEletterStatus, fallBackToPaper, letterContext, lockedStatus, recordEvidence, sealNext } from './lifecycle.js';
 
 export const NOTIFICATION_TEMPLATE = 'eletter.notification';
 export const REMINDER_TEMPLATE = 'eletter.reminder';
@@ -61,9 +61,13 @@ export async function sendElectronicOrder(deps: SendDeps, orderId: string): Prom
       if (letters.length === 0) return 0;
       const ctx = await letterContext(tx, orderId);
       const submitted = await tx.selectFrom('orders').select('submitted_at').where('id', '=', orderId).executeTakeFirstOrThrow();
-      for (const letter of letters) {
-        // The deposit is when the sender validated the order; its record is the envoi's first.
-        if (letter.evidence_count === 0) await appendEvidence(tx, deps, letter, ctx, 'deposit', new Date(submitted.submitted_at!), { order: orderId, kind: letter.kind, recipient_kind: letter.recipient_kind, consent_ref: letter.consent_ref });
+      // The deposit is when the sender validated the order; its record is the envoi's first.
+      // Every record of the chunk sealed first: the journal's head is locked only by the recording.
+      const depositAt = new Date(submitted.submitted_at!);
+      const sealed = await Promise.all(letters.map((letter) => (letter.evidence_count === 0 ? sealNext(deps, letter, ctx, 'deposit', depositAt, { order: orderId, kind: letter.kind, recipient_kind: letter.recipient_kind, consent_ref: letter.consent_ref }) : null)));
+      for (const [i, letter] of letters.entries()) {
+        const record = sealed[i];
+        if (record) await recordEvidence(tx, deps, letter, ctx, 'deposit', depositAt, record);
         const n = await notification(tx, deps, letter, false);
         const messageId = await deps.mail.queue(tx, { organisationId: letter.organisation_id, to: letter.recipient_email, subject: n.subject, text: n.text, template: NOTIFICATION_TEMPLATE });
         await tx.updateTable('eletters').set({ notification_message_id: messageId, code_hash: n.codeHash, updated_at: deps.clock.now() }).where('mailpiece_id', '=', letter.mailpiece_id).execute();

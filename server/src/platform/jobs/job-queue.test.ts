@@ -75,12 +75,23 @@ describe.each(backends())('job retries and claims on %s', (kind) => {
   // A claim of one second: a job working three seconds outlives it unless its worker proves it is alive.
   const long = defineJob({ name: 'test.long', schema: z.object({ key: z.string() }), retryLimit: 3, retryDelaySeconds: 0, expireInSeconds: 1 });
   const longAlive = defineJob({ name: 'test.long-alive', schema: z.object({ key: z.string() }), retryLimit: 3, retryDelaySeconds: 0, expireInSeconds: 1, heartbeatSeconds: 1 });
+  // Jobs that mostly wait: three at a time in one process, never a fourth.
+  const waiting = defineJob({ name: 'test.waiting', schema: z.object({ key: z.string() }), concurrency: 3 });
+  let running = 0;
+  let most = 0;
   const job = async (key: string) =>
     (await sql<{ state: string; attempts: number; last_error: string | null }>`SELECT state, attempts, last_error FROM jobs WHERE payload->>'key' = ${key}`.execute(tdb.database.db)).rows[0];
 
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);
     const queue = createJobQueue(tdb.database, { pollingIntervalSeconds: 0.2, superviseIntervalSeconds: 0.3 });
+    queue.work(waiting, async ({ key }) => {
+      running += 1;
+      most = Math.max(most, running);
+      starts.set(key, (starts.get(key) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 300));
+      running -= 1;
+    });
     queue.work(failing, async ({ key }) => {
       starts.set(key, (starts.get(key) ?? 0) + 1);
       throw new Error(`the printer of ${key} is jammed`);
@@ -97,6 +108,15 @@ describe.each(backends())('job retries and claims on %s', (kind) => {
   afterAll(async () => {
     for (const q of queues) await q.stop();
     await tdb.dispose();
+  });
+
+  it('a queue with a concurrency of 3 runs three of its jobs at once in a process, never more, each once', async () => {
+    await inScope(tdb.database.db, systemScope, async (tx) => {
+      for (let i = 0; i < 12; i++) await queues[0]!.enqueue(tx, waiting, { key: `wait-${i}` });
+    });
+    await until('the twelve jobs to end', async () => (await queues[0]!.pending(waiting)) === 0, 20_000);
+    expect(most).toBe(3);
+    expect(Array.from({ length: 12 }, (_, i) => starts.get(`wait-${i}`))).toEqual(Array(12).fill(1));
   });
 
   it('a failing job is tried 1 + retryLimit times, then stays failed with the reason', async () => {

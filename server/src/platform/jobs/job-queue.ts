@@ -22,6 +22,8 @@ export interface JobDefinition<P> {
    * proving it is retried then, and a live worker may take as long as the job needs.
    */
   readonly heartbeatSeconds: number | null;
+  /** Jobs of this queue a process runs at once (default 1): for jobs that mostly wait (SMTP). */
+  readonly concurrency: number;
 }
 
 export function defineJob<P>(def: {
@@ -31,6 +33,7 @@ export function defineJob<P>(def: {
   retryDelaySeconds?: number;
   expireInSeconds?: number;
   heartbeatSeconds?: number;
+  concurrency?: number;
 }): JobDefinition<P> {
   return {
     name: def.name,
@@ -39,6 +42,7 @@ export function defineJob<P>(def: {
     retryDelaySeconds: def.retryDelaySeconds ?? 5,
     expireInSeconds: def.expireInSeconds ?? 300,
     heartbeatSeconds: def.heartbeatSeconds ?? null,
+    concurrency: def.concurrency ?? 1,
   };
 }
 
@@ -100,8 +104,8 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
   const periodic: Array<{ name: string; intervalMs: number; task: () => Promise<void> }> = [];
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();
-  /** Queues with a job running here: one job at a time per queue and process. */
-  const busy = new Set<string>();
+  /** Jobs running here, per queue: at most the queue's concurrency (1 unless it says more). */
+  const inFlight = new Map<string, number>();
   let polling: Promise<void> | null = null;
   let pollAgain = false;
 
@@ -134,14 +138,14 @@ export function createJobQueue(database: Database, opts: JobQueueOptions = {}): 
     do {
       pollAgain = false;
       for (;;) {
-        const idle = [...handlers.keys()].filter((name) => !busy.has(name));
+        const idle = [...handlers.keys()].filter((name) => (inFlight.get(name) ?? 0) < (definitions.get(name)?.concurrency ?? 1));
         if (idle.length === 0 || !working) break;
         const job = await claim(idle);
         if (!job) break;
-        busy.add(job.queue);
+        inFlight.set(job.queue, (inFlight.get(job.queue) ?? 0) + 1);
         track(
           runJob(job).finally(() => {
-            busy.delete(job.queue);
+            inFlight.set(job.queue, (inFlight.get(job.queue) ?? 1) - 1);
             poll();
           }),
         );

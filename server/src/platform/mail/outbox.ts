@@ -23,6 +23,8 @@ export const sendMailJob = defineJob({
   retryLimit: 8,
   retryDelaySeconds: 30,
   expireInSeconds: 120,
+  // Sending mostly waits on the mail server: several conversations at once per process.
+  concurrency: 4,
 });
 
 /** What became of a message, told to its template's listener in the transaction that records it. */

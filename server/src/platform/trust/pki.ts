@@ -170,9 +170,17 @@ export function certificateFromDer(der: Uint8Array): pkijs.Certificate {
  * content type, message digest, and ESS signing-certificate-v2 (RFC 5035: the certificate's
  * SHA-256 — the default hash, so not written); `more` adds others (a signing time).
  */
+/** A certificate's SHA-256, worked out once per certificate (each signature names it). */
+const certificateHashes = new WeakMap<pkijs.Certificate, Uint8Array>();
+function certificateHash(cert: pkijs.Certificate): Uint8Array {
+  let hash = certificateHashes.get(cert);
+  if (!hash) certificateHashes.set(cert, (hash = sha256(certificateDer(cert))));
+  return hash;
+}
+
 export function signerInfoFor(cert: pkijs.Certificate, contentType: string, digest: Uint8Array, more: pkijs.Attribute[] = []): pkijs.SignerInfo {
   const signingCertificate = new asn1js.Sequence({
-    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(certificateDer(cert)) })] })] })],
+    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: certificateHash(cert) })] })] })],
   });
   return new pkijs.SignerInfo({
     version: 1,

@@ -13,6 +13,9 @@ import type { SigningIdentity } from './trust-keys.js';
 export interface TimeStampAuthority {
   /** A DER TimeStampReq in, a DER TimeStampResp out (refusals are responses too, as the RFC says). */
   respond(requestDer: Uint8Array): Promise<Uint8Array>;
+  /** A token for a SHA-256 digest, in process: no request to encode and parse, no response to
+   * parse back (the built-in time-stamper's path; `respond` serves outside clients). */
+  issue(sha256Digest: Uint8Array): Promise<Uint8Array>;
 }
 
 /** Pli's time-stamping policy (an OID under a private arc; recorded in each token). */
@@ -39,23 +42,31 @@ export function createTimeStampAuthority(identity: SigningIdentity, clock: Clock
       if (request.reqPolicy && request.reqPolicy !== PLI_TSA_POLICY) return refusal('unacceptedPolicy', `policy ${request.reqPolicy} is not this authority’s (${PLI_TSA_POLICY})`);
       if (request.extensions && request.extensions.length > 0) return refusal('badRequest', 'request extensions are not supported');
 
-      // Whole seconds: the token says ±1 s, and the time then has no fraction to mis-encode.
-      const genTime = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
-      const tstInfo = new pkijs.TSTInfo({
-        version: 1,
-        policy: PLI_TSA_POLICY,
-        messageImprint: request.messageImprint,
-        serialNumber: randomSerial(),
-        genTime,
-        accuracy: new pkijs.Accuracy({ seconds: 1 }),
-        ...(request.nonce ? { nonce: request.nonce } : {}),
-        tsa: new pkijs.GeneralName({ type: 4, value: identity.certificate.subject }),
-      });
-      const token = await signedToken(identity, new Uint8Array(tstInfo.toSchema().toBER(false)), genTime, request.certReq === true);
+      const token = await tokenFor(identity, clock, request.messageImprint, request.nonce, request.certReq === true);
       const response = new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: pkijs.PKIStatus.granted }), timeStampToken: token });
       return new Uint8Array(response.toSchema().toBER(false));
     },
+    async issue(sha256Digest) {
+      const imprint = new pkijs.MessageImprint({ hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }), hashedMessage: new asn1js.OctetString({ valueHex: sha256Digest }) });
+      return new Uint8Array((await tokenFor(identity, clock, imprint, undefined, true)).toSchema().toBER(false));
+    },
   };
+}
+
+async function tokenFor(identity: SigningIdentity, clock: Clock, messageImprint: pkijs.MessageImprint, nonce: asn1js.Integer | undefined, withCertificate: boolean): Promise<pkijs.ContentInfo> {
+  // Whole seconds: the token says ±1 s, and the time then has no fraction to mis-encode.
+  const genTime = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
+  const tstInfo = new pkijs.TSTInfo({
+    version: 1,
+    policy: PLI_TSA_POLICY,
+    messageImprint,
+    serialNumber: randomSerial(),
+    genTime,
+    accuracy: new pkijs.Accuracy({ seconds: 1 }),
+    ...(nonce ? { nonce } : {}),
+    tsa: new pkijs.GeneralName({ type: 4, value: identity.certificate.subject }),
+  });
+  return signedToken(identity, new Uint8Array(tstInfo.toSchema().toBER(false)), genTime, withCertificate);
 }
 
 async function signedToken(identity: SigningIdentity, tstInfoDer: Uint8Array, signingTime: Date, withCertificate: boolean): Promise<pkijs.ContentInfo> {
@@ -116,7 +127,7 @@ export function tokenOf(responseDer: Uint8Array): Uint8Array {
 }
 
 export function builtInTimeStamper(authority: TimeStampAuthority): TimeStamper {
-  return { stamp: async (digest) => tokenOf(await authority.respond(timeStampRequest(digest))) };
+  return { stamp: (digest) => authority.issue(digest) };
 }
 
 /** An outside authority over HTTP (RFC 3161 §3.4): production points PLI_TSA_URL at a qualified one. */
