@@ -3,6 +3,7 @@ import * as pkijs from 'pkijs';
 import type { Clock } from '../clock/clock.js';
 import { OID, randomSerial, sha256, signerInfoFor } from './pki.js';
 import type { SigningIdentity } from './trust-keys.js';
+import { timeStampToken } from './fast-cms.js';
 
 /**
  * RFC 3161 time-stamps. The built-in authority answers a TimeStampReq with a TimeStampResp whose
@@ -47,8 +48,7 @@ export function createTimeStampAuthority(identity: SigningIdentity, clock: Clock
       return new Uint8Array(response.toSchema().toBER(false));
     },
     async issue(sha256Digest) {
-      const imprint = new pkijs.MessageImprint({ hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }), hashedMessage: new asn1js.OctetString({ valueHex: sha256Digest }) });
-      return new Uint8Array((await tokenFor(identity, clock, imprint, undefined, true)).toSchema().toBER(false));
+      return timeStampToken(identity, sha256Digest, clock.now());
     },
   };
 }
