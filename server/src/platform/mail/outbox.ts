@@ -24,7 +24,7 @@ export const sendMailJob = defineJob({
   retryDelaySeconds: 30,
   expireInSeconds: 120,
   // Sending mostly waits on the mail server: several conversations at once per process.
-  concurrency: 4,
+  concurrency: 8,
 });
 
 /** What became of a message, told to its template's listener in the transaction that records it. */
