@@ -407,6 +407,14 @@ describe.each(backends())('electronic letters on %s', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/recipient/session', headers: h })).json().stage).toBe('identity');
   });
 
+  it('takes a draft of 10,000 recipients (past the API’s general body limit) and prices each', async () => {
+    const recipients = Array.from({ length: 10_000 }, (_, i) => recipient(`Destinataire Numéro ${i}`, `destinataire.${i}@example.fr`));
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: auth(), payload: { kind: 'electronic', name: 'Avis à 10 000', documents: [doc], options: { registered: false }, recipients } });
+    expect(created.statusCode, created.body.slice(0, 300)).toBe(201);
+    expect(created.json().quote.lines).toMatchObject([{ code: 'eletter_simple', quantity: 10_000 }]);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/orders/${created.json().id}`, headers: auth() })).statusCode).toBe(204);
+  });
+
   it('refuses set-ups the law or the fallback do not allow, field by field', async () => {
     const bad = await t.app.inject({
       method: 'POST',

@@ -56,6 +56,10 @@ async function renderPurchaseOrder(row: OrderRow, tx: Tx): Promise<Buffer> {
   });
 }
 
+/** An order may list 10,000 recipients (contracts/orders.ts): ~400 bytes each at most, past the
+ * API's general body limit. */
+const ORDER_BODY_LIMIT = 8 * 1024 * 1024;
+
 /** The e-letters module, when the app wires it; without it, electronic orders are refused. */
 function electronicOf(deps: OrderDeps): ElectronicOrders {
   if (!deps.electronic) throw new AppError('business_rule', 'order.no_eletters');
@@ -68,7 +72,7 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/api/v1/orders',
-      { config: { policy: ordersPolicy.write, idempotent: true }, schema: { tags, summary: 'Create a draft order, paper or electronic', body: createOrderBody, response: { 201: anyOrderSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
+      { bodyLimit: ORDER_BODY_LIMIT, config: { policy: ordersPolicy.write, idempotent: true }, schema: { tags, summary: 'Create a draft order, paper or electronic', body: createOrderBody, response: { 201: anyOrderSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
       async (request, reply) => {
         const body = request.body;
         if (body.kind === 'electronic') {
@@ -128,7 +132,7 @@ export function orderRoutes(deps: OrderDeps): FastifyPluginAsyncZod {
 
     app.patch(
       '/api/v1/orders/:id',
-      { config: { policy: ordersPolicy.write }, schema: { tags, summary: 'Edit a draft (409 once submitted)', params, body: updateOrderBody, response: { 200: anyOrderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
+      { bodyLimit: ORDER_BODY_LIMIT, config: { policy: ordersPolicy.write }, schema: { tags, summary: 'Edit a draft (409 once submitted)', params, body: updateOrderBody, response: { 200: anyOrderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
       async (request) => {
         const principal = requirePrincipal(request);
         // Each kind takes its own fields: the body is read again with the schema of the order's kind.
