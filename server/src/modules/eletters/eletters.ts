@@ -14,7 +14,7 @@ import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import type { SealDeps } from '../../platform/trust/cms-seal.js';
 import type { IdentityProvider } from '../../platform/identity/identity.port.js';
-import { changeOrderStatus, checkArchiveOption, checkDocumentsReady, insertDraft, loadOrder, parisWallClock, tariffFor, type OrderDeps, type OrderRow } from '../orders/index.js';
+import { changeOrderStatus, checkArchiveOption, checkDocumentsReady, insertDraft, loadOrder, refuseIfNotDraft, updateDraft, parisWallClock, tariffFor, type OrderDeps, type OrderRow } from '../orders/index.js';
 import { hashSecret, randomSecret } from '../../platform/crypto/secrets.js';
 import { sendEletterJob } from './jobs.js';
 import { linkToken } from './links.js';
@@ -111,15 +111,24 @@ export async function electronicView(tx: Tx, deps: Pick<EletterDeps, 'clock'>, r
     .select(['orders.fallback_of', 'mailpieces.id'])
     .where('orders.fallback_of', 'in', mps.length ? mps.map((m) => m.id) : [''])
     .execute();
+  const letterOf = new Map(letters.map((l) => [l.mailpiece_id, l]));
+  const fallbackOf = new Map(fallbacks.map((f) => [f.fallback_of!, f.id]));
+  const evidenceOf = new Map<string, Array<{ id: string; event: string; at: Date }>>();
+  for (const e of evidence) {
+    const list = evidenceOf.get(e.mailpiece_id) ?? [];
+    list.push({ id: e.id, event: e.event, at: new Date(e.at) });
+    evidenceOf.set(e.mailpiece_id, list);
+  }
   return {
     row,
     quote: row.quote as unknown as Quote,
     problems: [],
+    // Indexed once: an order may hold 10,000 letters.
     mailpieces: mps.map((mp) => ({
       mp,
-      letter: letters.find((l) => l.mailpiece_id === mp.id)!,
-      fallbackMailpiece: fallbacks.find((f) => f.fallback_of === mp.id)?.id ?? null,
-      evidence: evidence.filter((e) => e.mailpiece_id === mp.id).map((e) => ({ id: e.id, event: e.event, at: new Date(e.at) })),
+      letter: letterOf.get(mp.id)!,
+      fallbackMailpiece: fallbackOf.get(mp.id) ?? null,
+      evidence: evidenceOf.get(mp.id) ?? [],
     })),
   };
 }
@@ -145,7 +154,7 @@ export async function createElectronicOrder(deps: EletterDeps, principal: UserPr
 export async function updateElectronicOrder(deps: EletterDeps, principal: UserPrincipal, id: string, changes: Partial<ElectronicInput>): Promise<ElectronicOrderView> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const row = await loadOrder(tx, principal, id, true);
-    if (row.status !== 'draft') throw new AppError('conflict', message('order.not_editable', { status: message(`order_status.${row.status}`), what: message('order_edit.edited') }));
+    refuseIfNotDraft(row, 'edited');
     const current = inputOf(row);
     const merged: ElectronicInput = {
       name: changes.name ?? current.name,
@@ -155,19 +164,7 @@ export async function updateElectronicOrder(deps: EletterDeps, principal: UserPr
       fallback: changes.fallback !== undefined ? changes.fallback : current.fallback,
     };
     await validate(tx, principal.organisationId, merged);
-    await tx
-      .updateTable('orders')
-      .set({
-        name: merged.name,
-        documents: JSON.stringify(merged.documents),
-        options: JSON.stringify(merged.options),
-        recipients: JSON.stringify(merged.recipients),
-        fallback: merged.fallback ? JSON.stringify(merged.fallback) : null,
-        updated_at: deps.clock.now(),
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'draft')
-      .execute();
+    await updateDraft(tx, deps, id, { name: merged.name, documents: merged.documents, options: merged.options, addressSource: 'recipients', recipients: merged.recipients, fallback: merged.fallback });
     return electronicView(tx, deps, await loadOrder(tx, principal, id));
   });
 }

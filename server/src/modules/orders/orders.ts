@@ -219,6 +219,19 @@ export interface DraftRow {
   fallbackOf?: string;
 }
 
+/** A draft's set-up as its columns hold it. */
+function setUpColumns(d: Omit<DraftRow, 'organisationId' | 'createdBy' | 'kind' | 'fallbackOf'>) {
+  return {
+    name: d.name,
+    documents: JSON.stringify(d.documents),
+    options: JSON.stringify(d.options),
+    address_source: d.addressSource,
+    split: d.split ? JSON.stringify(d.split) : null,
+    recipients: JSON.stringify(d.recipients),
+    fallback: d.fallback ? JSON.stringify(d.fallback) : null,
+  };
+}
+
 /** Inserts a draft in the caller's transaction; its id. */
 export async function insertDraft(tx: Tx, deps: Pick<OrderDeps, 'ids' | 'clock'>, d: DraftRow): Promise<string> {
   const id = deps.ids.next('ord');
@@ -230,20 +243,24 @@ export async function insertDraft(tx: Tx, deps: Pick<OrderDeps, 'ids' | 'clock'>
       organisation_id: d.organisationId,
       created_by: d.createdBy,
       kind: d.kind,
-      name: d.name,
       status: 'draft',
-      documents: JSON.stringify(d.documents),
-      options: JSON.stringify(d.options),
-      address_source: d.addressSource,
-      split: d.split ? JSON.stringify(d.split) : null,
-      recipients: JSON.stringify(d.recipients),
-      fallback: d.fallback ? JSON.stringify(d.fallback) : null,
+      ...setUpColumns(d),
       fallback_of: d.fallbackOf ?? null,
       created_at: now,
       updated_at: now,
     })
     .execute();
   return id;
+}
+
+/** Writes a draft's set-up again, whatever its kind (a draft only: compare-and-set on its status). */
+export async function updateDraft(tx: Tx, deps: Pick<OrderDeps, 'clock'>, id: string, d: Omit<DraftRow, 'organisationId' | 'createdBy' | 'kind' | 'fallbackOf'>): Promise<void> {
+  await tx
+    .updateTable('orders')
+    .set({ ...setUpColumns(d), updated_at: deps.clock.now() })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .execute();
 }
 
 export async function createOrder(deps: OrderDeps, principal: UserPrincipal, input: OrderInput, within?: Within<OrderView>): Promise<OrderView> {
@@ -268,7 +285,7 @@ export async function getOrder(deps: OrderDeps, principal: UserPrincipal, id: st
   return inScope(deps.db, scopeOf(principal), async (tx) => view(tx, deps, await loadOrder(tx, principal, id)));
 }
 
-function refuseIfNotDraft(row: OrderRow, what: 'edited' | 'deleted'): void {
+export function refuseIfNotDraft(row: OrderRow, what: 'edited' | 'deleted'): void {
   if (!isEditable(row.status)) {
     const params = { status: message(`order_status.${row.status}`), what: message(`order_edit.${what}`) };
     throw new AppError('conflict', message(row.status === 'submitted' ? 'order.not_editable_submitted' : 'order.not_editable', params));
@@ -288,20 +305,7 @@ export async function updateOrder(deps: OrderDeps, principal: UserPrincipal, id:
       recipients: changes.recipients ?? row.recipients,
     };
     await validateSetup(tx, principal.organisationId, merged);
-    await tx
-      .updateTable('orders')
-      .set({
-        name: merged.name,
-        documents: JSON.stringify(merged.documents),
-        options: JSON.stringify(merged.options),
-        address_source: merged.address_source,
-        split: merged.split ? JSON.stringify(merged.split) : null,
-        recipients: JSON.stringify(merged.recipients),
-        updated_at: deps.clock.now(),
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'draft')
-      .execute();
+    await updateDraft(tx, deps, id, { name: merged.name, documents: merged.documents, options: merged.options, addressSource: merged.address_source, split: merged.split, recipients: merged.recipients });
     return view(tx, deps, await loadOrder(tx, principal, id));
   });
 }
