@@ -18,8 +18,13 @@ export const EVENT_TYPES_LIST = [
   'mailpiece.refused',
   'mailpiece.expired',
   'mailpiece.fallback_paper',
+  // After the handover (M-6.a): La Poste's tracking, the returns desk.
+  'mailpiece.postal_event',
+  'mailpiece.delivered',
+  'mailpiece.returned',
+  'mailpiece.ar_received',
 ] as const;
 export const EVENT_PATTERNS_LIST = ['*', 'order.*', 'mailpiece.*', ...EVENT_TYPES_LIST] as const;
 
 /** The order events a person may be told of by e-mail. */
-export const NOTIFIABLE_EVENTS = ['order.accepted', 'order.refused', 'order.in_production', 'order.completed'] as const;
+export const NOTIFIABLE_EVENTS = ['order.accepted', 'order.refused', 'order.in_production', 'order.completed', 'mailpiece.returned', 'mailpiece.ar_received'] as const;

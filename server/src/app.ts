@@ -29,6 +29,7 @@ import { orderRoutes, productionRulesRoutes, tariffRoutes } from './modules/orde
 import { productionRoutes } from './modules/production/index.js';
 import { trackingRoutes } from './modules/tracking/index.js';
 import { archiveRoutes } from './modules/archive/index.js';
+import { returnsRoutes } from './modules/returns/index.js';
 
 export interface BuildAppOptions {
   /** Where the built web app lives; `/` serves it when present. */
@@ -156,6 +157,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(productionRulesRoutes(container.orders));
   await app.register(productionRoutes(container.production));
   await app.register(archiveRoutes(container.archive));
+  await app.register(returnsRoutes({ ...container.returns, publicUrl: config.publicUrl }));
   await app.register(evidenceRoutes(container.eletters));
   await app.register(recipientRoutes({ ...container.eletters, secureCookies: config.publicUrl.startsWith('https:'), openLimitPerMinute: config.recipientOpenLimitPerMinute }));
   if (container.demoIdentityProvider) await app.register(demoIdentityProviderRoutes(container.demoIdentityProvider));

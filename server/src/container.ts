@@ -43,6 +43,7 @@ import type { IdentityProvider } from './platform/identity/identity.port.js';
 import { createOidcIdentityProvider } from './platform/identity/oidc.identity.js';
 import { createDemoIdentityProvider, type DemoIdentityProvider } from './platform/identity/demo-idp.js';
 import { archiveDepositSlips, archiveDepositSlipsJob, archiveOrderFiles, archiveOrderFilesJob, auditArchiveObjects, indexArchiveText, indexArchiveTextJob, proposeDueDestructions, reassertRetentions, type ArchiveDeps } from './modules/archive/index.js';
+import { archiveReturnScan, archiveReturnScanJob, type ReturnsDeps } from './modules/returns/index.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
 import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
@@ -52,6 +53,9 @@ import { loadOrCreateTrustKeys, type TrustKeys } from './platform/trust/trust-ke
 import { recordKeysInUse } from './platform/trust/key-history.js';
 
 /** Everything a use case may need, wired once. Plain functions, no framework. */
+
+/** A returned letter's or a card's scan: a few pages at 300 dpi weigh a few megabytes. */
+const RETURN_SCAN_MAX_BYTES = 25 * 1024 * 1024;
 export interface Container {
   readonly config: Config;
   readonly database: Database;
@@ -68,6 +72,7 @@ export interface Container {
   readonly webhooks: WebhookDeps;
   readonly archive: ArchiveDeps;
   readonly eletters: EletterDeps;
+  readonly returns: ReturnsDeps;
   /** The built-in identity provider, served at /demo-idp, when no real one is configured. */
   readonly demoIdentityProvider: DemoIdentityProvider | null;
   /** Seal and time-stamping keys, the time-stamper, the journal's checkpoints (ADR 0016). */
@@ -239,6 +244,18 @@ export async function createContainer(config: Config, logger: Logger, overrides:
   mail.onDelivery(NOTIFICATION_TEMPLATE, (tx, messageId, outcome) => notificationDelivered(tx, eletters, messageId, outcome));
   queue.every('eletters.deadlines', 60_000, async () => void (await runDeadlines(eletters)));
 
+  const returns: ReturnsDeps = {
+    db: database.db,
+    clock,
+    ids,
+    storage,
+    queue,
+    maxScanBytes: RETURN_SCAN_MAX_BYTES,
+    orders,
+    newDocument: (principal, file) => uploadDocument(documents, principal, file),
+  };
+  queue.work(archiveReturnScanJob, async ({ return_id }) => void (await archiveReturnScan({ db: database.db, archive }, return_id)));
+
   const db = database;
   return {
     config,
@@ -254,6 +271,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     documents,
     orders,
     eletters,
+    returns,
     demoIdentityProvider,
     production,
     webhooks,

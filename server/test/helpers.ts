@@ -212,6 +212,31 @@ export async function submitLetterOrder(t: TestApp, key: string, opts: { file?: 
   return order.json().id;
 }
 
+/**
+ * Orders taken through the floor to La Poste as an operator does it: accepted, batched, each
+ * batch printed, inserted, franked (its slip prepared) and deposited. Needs the job workers.
+ */
+export async function depositOrders(t: TestApp, operatorKey: string, orderIds: readonly string[]): Promise<void> {
+  const headers = { authorization: `Bearer ${operatorKey}` };
+  const post = (url: string, payload?: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+  for (const id of orderIds) {
+    const accepted = await post(`/api/v1/production/orders/${id}/accept`);
+    if (accepted.statusCode !== 204) throw new Error(`accept ${id}: ${accepted.body}`);
+  }
+  const batches = (await post('/api/v1/production/batches/build', { close: true })).json().batches as Array<{ id: string; number: number }>;
+  const batch = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/production/batches/${id}`, headers })).json();
+  for (const b of batches) {
+    await until(`print file of ${b.id}`, async () => (await batch(b.id)).status === 'ready_to_print');
+    for (const step of ['printed', 'inserted', 'franked']) {
+      const scanned = await post('/api/v1/production/scan', { code: `B${b.number}`, step });
+      if (scanned.statusCode !== 200) throw new Error(`scan B${b.number} ${step}: ${scanned.body}`);
+    }
+    await until('the deposit slip', async () => (await batch(b.id)).deposit_slip);
+    const deposited = await post('/api/v1/production/scan', { code: `B${b.number}`, step: 'deposited' });
+    if (deposited.statusCode !== 200) throw new Error(`deposit B${b.number}: ${deposited.body}`);
+  }
+}
+
 /** The text of an .eml file from the mailbox, quoted-printable soft breaks and escapes undone. */
 export function readEml(file: string): string {
   return fs

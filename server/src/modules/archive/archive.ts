@@ -379,6 +379,45 @@ export async function archiveDepositSlips(deps: ArchiveDeps, extracts: () => Pro
   return archived;
 }
 
+/** A scan that came back from La Poste (a returned letter, an AR card), for the simple archive. */
+export interface ReturnedScan {
+  organisationId: string;
+  ownerUserId: string | null;
+  orderId: string;
+  orderName: string;
+  kind: 'returned_letter' | 'proof_of_receipt';
+  filename: string;
+  title: string;
+  fields: Record<string, string>;
+  sha256: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+/**
+ * The returns desk's job: the scan into the simple archive (M-6.a, M-6.b) of an organisation
+ * whose contract has it; kept once however often the job runs. True when it is (or was) kept.
+ */
+export async function archiveReturnedScan(deps: ArchiveDeps, scan: ReturnedScan): Promise<boolean> {
+  const contract = await inScope(deps.db, systemScope, (tx) => contractOptions(tx, scan.organisationId));
+  if (!contract?.simple_archive) return false;
+  if (await alreadyArchived(deps, scan.orderId, scan.kind, { sha256: scan.sha256 })) return true;
+  await recordDeposit(deps, systemScope, {
+    organisationId: scan.organisationId,
+    ownerUserId: scan.ownerUserId,
+    orderId: scan.orderId,
+    tier: 'simple',
+    kind: scan.kind,
+    retentionYears: null,
+    filename: scan.filename,
+    title: scan.title,
+    tags: [],
+    fields: { order: scan.orderName, ...scan.fields },
+    upload: { sha256: scan.sha256, sha3_256: await sha3Of(deps.storage, scan.sha256), sizeBytes: scan.sizeBytes, contentType: scan.contentType },
+  });
+  return true;
+}
+
 function searchText(p: { title: string; filename: string; tags: string[]; fields: Record<string, string>; text: string | null }): string {
   return [p.title, p.filename, ...p.tags, ...Object.values(p.fields), p.text ?? ''].join('\n').slice(0, MAX_TEXT_CHARS);
 }

@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db/scope.js';
 import { sealEvidence, type SealedEvidence } from '../../platform/trust/evidence.js';
 import { appendToJournal } from '../../platform/trust/journal.js';
 import { textPages } from '../../platform/pdf/text-pages.js';
-import { changeOrderStatus, createFallbackOrder } from '../orders/index.js';
+import { changeOrderStatus, createFollowUpOrder } from '../orders/index.js';
 import { isFinal, type EletterDeps, type EletterRow } from './eletters.js';
 
 /**
@@ -239,9 +239,10 @@ export async function fallBackToPaper(tx: Tx, deps: EletterDeps, letter: Eletter
   const mp = await tx.selectFrom('mailpieces').select(['recipient']).where('id', '=', letter.mailpiece_id).executeTakeFirstOrThrow();
   const paper = ctx.fallback?.paper_options ?? DEFAULT_REGISTERED_PAPER;
   const registered = letter.kind === 'registered' || paper.mail_class === 'registered';
-  const created = await createFallbackOrder(tx, deps.orders, {
+  const created = await createFollowUpOrder(tx, deps.orders, {
     organisationId: letter.organisation_id,
     createdBy: ctx.createdBy,
+    actorUserId: null,
     name: `${ctx.orderName} — ${letter.envoi}`,
     documents: [coverId, ...ctx.documents],
     options: {
@@ -254,7 +255,7 @@ export async function fallBackToPaper(tx: Tx, deps: EletterDeps, letter: Eletter
       archive: { type: 'none' },
     },
     recipient: { address: mp.recipient.address, country: mp.recipient.country },
-    fallbackOf: letter.mailpiece_id,
+    link: { fallbackOf: letter.mailpiece_id },
   });
   await changeEletterStatus(tx, deps, letter, 'expired', 'fall_back', {}, { paper_order: created.orderId, paper_mailpiece: created.mailpieceId });
   await appendEvidence(tx, deps, letter, ctx, 'paper_fallback', now, { paper_order: created.orderId, paper_mailpiece: created.mailpieceId, cover_sha256: stored.sha256 });

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { deliveryDaysOf, depositCutoff, estimateDelivery, isFrenchPublicHoliday, quote as priceOrder, tariffOn, weightForDisplay, DEFAULT_TARIFF, type ProductionRules, type Quote, type Tariff } from '#domain/mail/index.js';
 import { blocking, planLetters, quoteMailpieces, type LetterPlan, type PlanDocument, type PlanOptions } from '#domain/orders/letters.js';
 import { isEditable, nextStatus, type OrderAction, type OrderStatus } from '#domain/orders/order-status.js';
+import { addressKey } from '#domain/production/index.js';
 import type { CreateElectronicOrderBody, CreateOrderBody, ElectronicOrderDto } from '#contracts/orders.js';
 import { AppError, message, notFound, type FieldError } from '../../errors.js';
 import { toMessage } from '../../i18n/index.js';
@@ -151,7 +152,33 @@ async function planFor(tx: Tx, deps: OrderDeps, row: OrderRow, rules: Production
   const [mainId, ...attachmentIds] = row.documents;
   const main = await toPlan(mainId!, split?.mode === 'address' && row.address_source === 'document');
   const attachments = await Promise.all(attachmentIds.map((id) => toPlan(id, false)));
-  return planLetters({ main, attachments, options: planOptions(options), addressSource: row.address_source, split: split ?? null, recipients: row.recipients }, rules, deps.checkAddress);
+  const plan = planLetters({ main, attachments, options: planOptions(options), addressSource: row.address_source, split: split ?? null, recipients: row.recipients }, rules, deps.checkAddress);
+  return withAddressFlags(tx, row.organisation_id, plan);
+}
+
+const REASON_WORDS = { address_error: 'addressee unknown at this address (NPAI)', not_claimed: 'not claimed', refused: 'refused' } as const;
+
+/**
+ * A letter to an address a letter already came back from warns (the address book's flags,
+ * M-6.a): a warning, never a refusal — the client may know the address is right now.
+ */
+async function withAddressFlags(tx: Tx, organisationId: string, plan: LetterPlan): Promise<LetterPlan> {
+  if (plan.letters.length === 0) return plan;
+  const keys = [...new Set(plan.letters.map((l) => addressKey(l.address.lines, l.address.country)))];
+  const flags = new Map<string, { reason: keyof typeof REASON_WORDS; flagged_at: Date }>();
+  for (let i = 0; i < keys.length; i += 1000) {
+    const rows = await tx.selectFrom('address_flags').select(['address_key', 'reason', 'flagged_at']).where('organisation_id', '=', organisationId).where('cleared_at', 'is', null).where('address_key', 'in', keys.slice(i, i + 1000)).execute();
+    for (const r of rows) flags.set(r.address_key, r);
+  }
+  if (flags.size === 0) return plan;
+  const problems = [...plan.problems];
+  for (const l of plan.letters) {
+    const flag = flags.get(addressKey(l.address.lines, l.address.country));
+    if (!flag) continue;
+    const on = flag.flagged_at.toISOString().slice(0, 10);
+    problems.push({ code: `address_flagged_${flag.reason}`, severity: 'warning', letter: l.number, message: `A letter to this address came back on ${on}: ${REASON_WORDS[flag.reason]}. Check the address before sending.` });
+  }
+  return { ...plan, problems };
 }
 
 export async function tariffFor(tx: Tx, organisationId: string, date: string): Promise<Tariff> {
@@ -217,10 +244,11 @@ export interface DraftRow {
   recipients: readonly unknown[];
   fallback?: unknown;
   fallbackOf?: string;
+  resendOf?: string;
 }
 
 /** A draft's set-up as its columns hold it. */
-function setUpColumns(d: Omit<DraftRow, 'organisationId' | 'createdBy' | 'kind' | 'fallbackOf'>) {
+function setUpColumns(d: Omit<DraftRow, 'organisationId' | 'createdBy' | 'kind' | 'fallbackOf' | 'resendOf'>) {
   return {
     name: d.name,
     documents: JSON.stringify(d.documents),
@@ -246,6 +274,7 @@ export async function insertDraft(tx: Tx, deps: Pick<OrderDeps, 'ids' | 'clock'>
       status: 'draft',
       ...setUpColumns(d),
       fallback_of: d.fallbackOf ?? null,
+      resend_of: d.resendOf ?? null,
       created_at: now,
       updated_at: now,
     })
@@ -254,7 +283,7 @@ export async function insertDraft(tx: Tx, deps: Pick<OrderDeps, 'ids' | 'clock'>
 }
 
 /** Writes a draft's set-up again, whatever its kind (a draft only: compare-and-set on its status). */
-export async function updateDraft(tx: Tx, deps: Pick<OrderDeps, 'clock'>, id: string, d: Omit<DraftRow, 'organisationId' | 'createdBy' | 'kind' | 'fallbackOf'>): Promise<void> {
+export async function updateDraft(tx: Tx, deps: Pick<OrderDeps, 'clock'>, id: string, d: Omit<DraftRow, 'organisationId' | 'createdBy' | 'kind' | 'fallbackOf' | 'resendOf'>): Promise<void> {
   await tx
     .updateTable('orders')
     .set({ ...setUpColumns(d), updated_at: deps.clock.now() })
@@ -403,15 +432,25 @@ async function submitLoaded(tx: Tx, deps: OrderDeps, actorUserId: string | null,
 }
 
 /**
- * A paper order Pli makes itself, in the caller's transaction (system scope), and submits at
- * once: the paper fallback of an e-letter (M-4.4). It then follows production like any other.
+ * A paper order that follows up a mailpiece, made in the caller's transaction and submitted at
+ * once: the paper fallback of an e-letter (M-4.4), made by Pli itself, or a returned letter sent
+ * again to a corrected address by its client (M-6.a). It then follows production like any other.
  * Refused (AppError) when its letter cannot be printed as set up — the caller's transaction
  * rolls back with it.
  */
-export async function createFallbackOrder(
+export async function createFollowUpOrder(
   tx: Tx,
   deps: OrderDeps,
-  input: { organisationId: string; createdBy: string; name: string; documents: string[]; options: OrderInput['options']; recipient: { address: string[]; country: string }; fallbackOf: string },
+  input: {
+    organisationId: string;
+    createdBy: string;
+    actorUserId: string | null;
+    name: string;
+    documents: string[];
+    options: OrderInput['options'];
+    recipient: { address: string[]; country: string };
+    link: { fallbackOf: string } | { resendOf: string };
+  },
 ): Promise<{ orderId: string; mailpieceId: string }> {
   const id = await insertDraft(tx, deps, {
     organisationId: input.organisationId,
@@ -422,10 +461,10 @@ export async function createFallbackOrder(
     options: input.options,
     addressSource: 'recipients',
     recipients: [input.recipient],
-    fallbackOf: input.fallbackOf,
+    ...input.link,
   });
   const row = await tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
-  await submitLoaded(tx, deps, null, row);
+  await submitLoaded(tx, deps, input.actorUserId, row);
   const mp = await tx.selectFrom('mailpieces').select('id').where('order_id', '=', id).executeTakeFirstOrThrow();
   return { orderId: id, mailpieceId: mp.id };
 }

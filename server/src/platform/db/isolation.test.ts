@@ -59,11 +59,19 @@ async function fillOrganisation(tdb: TestDatabase, name: string): Promise<string
       .values({ id: ids.next('evd'), organisation_id: org, mailpiece_id: mp, seq: 1, event: 'SubmissionAcceptance', at: now, record: '{}', record_digest: 'c'.repeat(64), previous: null, seal: new Uint8Array([1]), timestamp_token: new Uint8Array([2]), journal_seq: deposit.seq, retain_until: '2027-12-07' })
       .execute();
     await tx.insertInto('recipient_sessions').values({ id: ids.next('rcs'), organisation_id: org, mailpiece_id: mp, token_hash: `t-${mp}`, csrf_token: 'c', stage: 'open', created_at: now, expires_at: now }).execute();
+    await tx
+      .insertInto('mailpiece_returns')
+      .values({ id: ids.next('ret'), organisation_id: org, order_id: order, mailpiece_id: mp, kind: 'returned', reason: 'address_error', scan_sha256: 'd'.repeat(64), scan_content_type: 'application/pdf', scan_size_bytes: 1, scan_filename: 'scan.pdf', recorded_by: user, received_at: now })
+      .execute();
+    await tx.insertInto('address_flags').values({ id: ids.next('adf'), organisation_id: org, address_key: `k-${org}`, address: '{"lines":[],"country":"FR"}', reason: 'address_error', mailpiece_id: mp, flagged_at: now }).execute();
+    await tx.insertInto('postal_tracking').values({ mailpiece_id: mp, organisation_id: org, tracking_number: '1E00000000000', deposited_at: now }).execute();
+    await tx.insertInto('postal_events').values({ id: ids.next('pev'), organisation_id: org, mailpiece_id: mp, code: 'PC1', label: 'Pris en charge', at: now, received_at: now }).execute();
+    await tx.insertInto('chase_flags').values({ id: ids.next('chs'), organisation_id: org, mailpiece_id: mp, kind: 'no_delivery', flagged_at: now }).execute();
   });
   return org;
 }
 
-const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal', 'archive_items', 'eletters', 'eletter_evidence', 'recipient_sessions'];
+const COVERED = ['organisations', 'contracts', 'users', 'api_keys', 'outbox_messages', 'idempotency_keys', 'sessions', 'user_tokens', 'account_imports', 'audit_events', 'documents', 'tariffs', 'orders', 'mailpieces', 'order_events', 'webhooks', 'webhook_deliveries', 'trust_journal', 'archive_items', 'eletters', 'eletter_evidence', 'recipient_sessions', 'mailpiece_returns', 'address_flags', 'postal_tracking', 'postal_events', 'chase_flags'];
 
 describe.each(backends())('tenant isolation on %s', (kind) => {
   let tdb: TestDatabase;

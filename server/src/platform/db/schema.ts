@@ -262,6 +262,8 @@ export interface OrdersTable {
   fallback: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** migration 0019: the e-letter mailpiece whose paper fallback this order is. */
   fallback_of: ColumnType<string | null, string | null | undefined, string | null>;
+  /** migration 0020: the returned mailpiece this order sends again to a corrected address. */
+  resend_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MailpiecesTable {
@@ -488,6 +490,69 @@ export interface RecipientSessionsTable {
   ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+/** migration 0020: a returned letter or an AR card, scanned at the returns desk (modules/returns). */
+export interface MailpieceReturnsTable {
+  id: string;
+  organisation_id: string;
+  order_id: string;
+  mailpiece_id: string;
+  kind: 'returned' | 'ar';
+  reason: 'address_error' | 'not_claimed' | 'refused' | null;
+  scan_sha256: string;
+  scan_content_type: string;
+  scan_size_bytes: ColumnType<string, number, never>;
+  scan_filename: string;
+  recorded_by: string;
+  received_at: Timestamp;
+}
+
+/** migration 0020: an address a letter came back from, in its organisation's address book. */
+export interface AddressFlagsTable {
+  id: string;
+  organisation_id: string;
+  address_key: string;
+  address: ColumnType<{ lines: string[]; country: string; name?: string }, string, never>;
+  reason: 'address_error' | 'not_claimed' | 'refused';
+  mailpiece_id: string;
+  flagged_at: Timestamp;
+  cleared_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  cleared_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** migration 0020: a registered number followed through La Poste's tracking (modules/postal-tracking). */
+export interface PostalTrackingTable {
+  mailpiece_id: string;
+  organisation_id: string;
+  tracking_number: string;
+  deposited_at: Timestamp;
+  next_poll_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  failures: ColumnType<number, number | undefined, number>;
+  polls: ColumnType<number, number | undefined, number>;
+  last_polled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_outcome: ColumnType<string | null, string | null | undefined, string | null>;
+  final: ColumnType<boolean, boolean | undefined, boolean>;
+  delivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface PostalEventsTable {
+  id: string;
+  organisation_id: string;
+  mailpiece_id: string;
+  code: string;
+  label: string;
+  at: Timestamp;
+  received_at: Timestamp;
+}
+
+export interface ChaseFlagsTable {
+  id: string;
+  organisation_id: string;
+  mailpiece_id: string;
+  kind: 'no_delivery' | 'no_ar';
+  flagged_at: Timestamp;
+  resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   contracts: ContractsTable;
@@ -518,6 +583,11 @@ export interface DB {
   eletters: EletterTable;
   eletter_evidence: EletterEvidenceTable;
   recipient_sessions: RecipientSessionsTable;
+  mailpiece_returns: MailpieceReturnsTable;
+  address_flags: AddressFlagsTable;
+  postal_tracking: PostalTrackingTable;
+  postal_events: PostalEventsTable;
+  chase_flags: ChaseFlagsTable;
   pli_migrations: MigrationsTable;
 }
 

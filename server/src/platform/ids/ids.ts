@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /** Opaque ids with a type prefix (api.md): `org_…`, `usr_…`. Time-ordered so that lists and
  * cursors follow creation order without a second sort key. */
-export type IdPrefix = 'org' | 'ctr' | 'usr' | 'key' | 'msg' | 'job' | 'evt' | 'imp' | 'doc' | 'ord' | 'mp' | 'trf' | 'bat' | 'whk' | 'dlv' | 'rng' | 'prr' | 'arc' | 'evd' | 'rcs';
+export type IdPrefix = 'org' | 'ctr' | 'usr' | 'key' | 'msg' | 'job' | 'evt' | 'imp' | 'doc' | 'ord' | 'mp' | 'trf' | 'bat' | 'whk' | 'dlv' | 'rng' | 'prr' | 'arc' | 'evd' | 'rcs' | 'ret' | 'adf' | 'pev' | 'chs';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

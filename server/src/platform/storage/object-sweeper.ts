@@ -32,6 +32,7 @@ export const KEY_COLUMNS = [
   ['archive_items', 'certificate_sha256'],
   ['archive_items', 'destruction_certificate_sha256'],
   ['trust_checkpoints', 'object_sha256'],
+  ['mailpiece_returns', 'scan_sha256'],
 ] as const;
 
 /** Rows whose key no longer counts: a destroyed archive item keeps its hash, not its file. */

@@ -20,6 +20,8 @@ const EVENT_LABEL = {
   'order.refused': 'profile.notifications.events.refused',
   'order.in_production': 'profile.notifications.events.in_production',
   'order.completed': 'profile.notifications.events.completed',
+  'mailpiece.returned': 'profile.notifications.events.returned',
+  'mailpiece.ar_received': 'profile.notifications.events.ar_received',
 } as const satisfies Record<Notifiable, string>;
 
 /** The events of one's own orders told by e-mail (GET/PUT /api/v1/me/notifications). */

@@ -25,6 +25,10 @@ export const EVENT_LABEL = {
   'mailpiece.refused': 'webhooks.events.mailpiece_refused',
   'mailpiece.expired': 'webhooks.events.mailpiece_expired',
   'mailpiece.fallback_paper': 'webhooks.events.mailpiece_fallback_paper',
+  'mailpiece.postal_event': 'webhooks.events.mailpiece_postal_event',
+  'mailpiece.delivered': 'webhooks.events.mailpiece_delivered',
+  'mailpiece.returned': 'webhooks.events.mailpiece_returned',
+  'mailpiece.ar_received': 'webhooks.events.mailpiece_ar_received',
 } as const satisfies Record<EventType, string>;
 
 const PATTERN_LABEL = {
