@@ -100,6 +100,8 @@ export const floorSettingsSchema = z
     batch: z.strictObject({ max_mailpieces: z.number().int().min(1).max(100_000), max_sheets: z.number().int().min(1).max(1_000_000) }),
     cutoffs: z.array(hhmm).max(24),
     print_file_part_sheets: z.number().int().min(50).max(100_000),
+    // After the handover (M-6.a): days after the deposit before the watchdog flags a registered letter.
+    chase: z.strictObject({ delivery_days: z.number().int().min(1).max(90), ar_days: z.number().int().min(1).max(180) }).optional(),
   })
   .meta({ id: 'FloorSettings' });
 

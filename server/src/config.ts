@@ -68,6 +68,12 @@ const envSchema = z.object({
   PLI_IDP_ACR: z.string().min(1).optional(),
   /** Attempts to open a letter (link and code), per minute and address. */
   PLI_RECIPIENT_OPEN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  // La Poste's tracking API ("Suivi", e.g. https://api.laposte.fr) and its key (X-Okapi-Key).
+  // Unset: a simulator makes up plausible journeys from each letter's deposit (demonstration).
+  PLI_POSTAL_TRACKING_URL: url(['http:', 'https:']).optional(),
+  PLI_POSTAL_TRACKING_KEY: z.string().min(1).optional(),
+  /** Registered numbers asked per minute (the operator's quota). */
+  PLI_POSTAL_TRACKING_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -120,6 +126,9 @@ export interface Config {
   /** null: the built-in demo identity provider. */
   readonly identityProvider: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly acr: string | undefined } | null;
   readonly recipientOpenLimitPerMinute: number;
+  /** La Poste's tracking API; null: the simulator. */
+  readonly postalTracking: Readonly<{ url: string; apiKey: string }> | null;
+  readonly postalTrackingPerMinute: number;
   readonly logLevel: string;
 }
 
@@ -154,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.DATABASE_URL === undefined && e.PLI_WORKERS === false) {
     problems.push('PLI_WORKERS=false needs DATABASE_URL: the embedded database can only be used by one process');
+  }
+  if (e.PLI_POSTAL_TRACKING_URL !== undefined && e.PLI_POSTAL_TRACKING_KEY === undefined) {
+    problems.push('PLI_POSTAL_TRACKING_URL needs PLI_POSTAL_TRACKING_KEY (the API key La Poste gave you)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -197,6 +209,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     checkpointMinutes: e.PLI_CHECKPOINT_MINUTES,
     identityProvider: e.PLI_IDP_ISSUER ? Object.freeze({ issuer: e.PLI_IDP_ISSUER, clientId: e.PLI_IDP_CLIENT_ID ?? '', clientSecret: e.PLI_IDP_CLIENT_SECRET ?? '', acr: e.PLI_IDP_ACR }) : null,
     recipientOpenLimitPerMinute: e.PLI_RECIPIENT_OPEN_LIMIT_PER_MINUTE,
+    postalTracking: e.PLI_POSTAL_TRACKING_URL ? Object.freeze({ url: e.PLI_POSTAL_TRACKING_URL, apiKey: e.PLI_POSTAL_TRACKING_KEY ?? '' }) : null,
+    postalTrackingPerMinute: e.PLI_POSTAL_TRACKING_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -43,7 +43,10 @@ import type { IdentityProvider } from './platform/identity/identity.port.js';
 import { createOidcIdentityProvider } from './platform/identity/oidc.identity.js';
 import { createDemoIdentityProvider, type DemoIdentityProvider } from './platform/identity/demo-idp.js';
 import { archiveDepositSlips, archiveDepositSlipsJob, archiveOrderFiles, archiveOrderFilesJob, auditArchiveObjects, indexArchiveText, indexArchiveTextJob, proposeDueDestructions, reassertRetentions, type ArchiveDeps } from './modules/archive/index.js';
-import { archiveReturnScan, archiveReturnScanJob, type ReturnsDeps } from './modules/returns/index.js';
+import { archiveReturnScan, archiveReturnScanJob, runWatchdog, type ReturnsDeps } from './modules/returns/index.js';
+import { depositedAtOf, pollPostalTracking, type PostalTrackingDeps } from './modules/postal-tracking/index.js';
+import { createLaPosteSuiviTracker } from './platform/postal/laposte-suivi.tracker.js';
+import { createSimulatedTracker } from './platform/postal/simulated.tracker.js';
 import { principalOfUser } from './modules/accounts/index.js';
 import { inScope, systemScope } from './platform/db/scope.js';
 import { writeCheckpoint, type CheckpointDeps } from './platform/trust/checkpoints.js';
@@ -255,6 +258,19 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     newDocument: (principal, file) => uploadDocument(documents, principal, file),
   };
   queue.work(archiveReturnScanJob, async ({ return_id }) => void (await archiveReturnScan({ db: database.db, archive }, return_id)));
+  // La Poste's word on registered letters, every minute within its quota; the watchdog hourly.
+  const postal: PostalTrackingDeps = {
+    db: database.db,
+    clock,
+    ids,
+    tracker: config.postalTracking
+      ? createLaPosteSuiviTracker({ baseUrl: config.postalTracking.url, apiKey: config.postalTracking.apiKey })
+      : createSimulatedTracker({ clock, depositedAt: (number) => depositedAtOf(database.db, number) }),
+    perRun: config.postalTrackingPerMinute,
+    onError: (err, number) => logger.warn({ err, number }, 'postal tracking: a number could not be followed'),
+  };
+  queue.every('postal.tracking', 60_000, async () => void (await pollPostalTracking(postal)));
+  queue.every('returns.watchdog', 3600_000, async () => void (await runWatchdog(returns)));
 
   const db = database;
   return {

@@ -113,6 +113,7 @@ const expected: Record<string, readonly Role[] | 'public' | 'recipient'> = {
   'POST /api/v1/archive/:id/destruction/approve': ['client_admin'],
   // After the handover (M-6.a): the desk is the floor's; what came back is read by its client and staff.
   'GET /api/v1/returns/desk/lookup': FLOOR,
+  'GET /api/v1/postal-tracking/chase': FLOOR,
   'GET /api/v1/returns/desk/search': FLOOR,
   'POST /api/v1/returns': FLOOR,
   'GET /api/v1/returns': ALL,

@@ -1,3 +1,4 @@
+import { DEFAULT_CHASE_SETTINGS, type ChaseSettings } from './after-handover.js';
 /**
  * Print batches: mailpieces that the floor can run together, grouped by what changes the machine
  * set-up (M-3.3, spec §8): colour, sides, envelope, mail class, registered level and AR, and
@@ -33,6 +34,8 @@ export interface FloorSettings {
   cutoffs: string[];
   /** Sheets per part of a large batch's print file (print shops prefer parts). */
   printFilePartSheets: number;
+  /** When the watchdog flags a registered letter for the provider to chase La Poste (M-6.a). */
+  chase: ChaseSettings;
 }
 
 export const DEFAULT_FLOOR_SETTINGS: FloorSettings = {
@@ -40,6 +43,7 @@ export const DEFAULT_FLOOR_SETTINGS: FloorSettings = {
   batch: { maxMailpieces: 2000, maxSheets: 10_000 },
   cutoffs: ['11:00', '15:30'],
   printFilePartSheets: 2000,
+  chase: DEFAULT_CHASE_SETTINGS,
 };
 
 export interface Unbatched {

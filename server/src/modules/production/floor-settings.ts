@@ -16,6 +16,7 @@ export const toDto = (s: FloorSettings): FloorSettingsDto => ({
   batch: { max_mailpieces: s.batch.maxMailpieces, max_sheets: s.batch.maxSheets },
   cutoffs: s.cutoffs,
   print_file_part_sheets: s.printFilePartSheets,
+  chase: { delivery_days: s.chase.deliveryDays, ar_days: s.chase.arDays },
 });
 
 export async function getFloorSettings(deps: ProductionDeps, principal: UserPrincipal): Promise<FloorSettings> {
@@ -28,6 +29,7 @@ export async function updateFloorSettings(deps: ProductionDeps, principal: UserP
     batch: { maxMailpieces: dto.batch.max_mailpieces, maxSheets: dto.batch.max_sheets },
     cutoffs: [...new Set(dto.cutoffs)].sort(),
     printFilePartSheets: dto.print_file_part_sheets,
+    chase: { deliveryDays: dto.chase?.delivery_days ?? DEFAULT_FLOOR_SETTINGS.chase.deliveryDays, arDays: dto.chase?.ar_days ?? DEFAULT_FLOOR_SETTINGS.chase.arDays },
   };
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     const now = deps.clock.now();

@@ -105,6 +105,12 @@ async function mailpieceIdOf(tx: Tx, raw: string): Promise<string> {
   throw new AppError('validation_failed', message('returns.unknown_code', { code: code.slice(0, 60) }), { errors: [{ field: 'code', message: 'field.not_pli_code' }] });
 }
 
+/** Several mailpieces as the desk shows them (the watchdog's list). */
+export async function deskMailpieces(tx: Tx, ids: readonly string[]): Promise<DeskMailpiece[]> {
+  if (ids.length === 0) return [];
+  return (await deskQuery(tx).where('m.id', 'in', ids).execute()).map(toDesk);
+}
+
 async function loadDesk(tx: Tx, id: string): Promise<DeskMailpiece> {
   const row = await deskQuery(tx).where('m.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('not_found.mailpiece');

@@ -3,3 +3,4 @@ export type { ReturnsDeps } from './deps.js';
 export { archiveReturnScanJob } from './jobs.js';
 export { archiveReturnScan } from './returns.js';
 export { returnsRoutes } from './returns.routes.js';
+export { runWatchdog } from './chase.js';

@@ -2,10 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
-import { addressFlag, deskLookupQuery, deskMailpiece, deskSearchQuery, handoverSummary, resendBody, returnKind, returnReason, returnSchema, returnsList, returnsListQuery, summaryQuery } from '#contracts/returns.js';
+import { addressFlag, chaseItem, deskLookupQuery, deskMailpiece, deskSearchQuery, handoverSummary, resendBody, returnKind, returnReason, returnSchema, returnsList, returnsListQuery, summaryQuery } from '#contracts/returns.js';
 import { AppError } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
+import { isoTime } from '../../platform/http/wire.js';
+import { chaseList } from './chase.js';
 import type { ReturnsDeps } from './deps.js';
 import { lookUpReturn, recordReturn, searchReturns } from './desk.js';
 import { returnsPolicy } from './returns.policy.js';
@@ -75,6 +77,19 @@ export function returnsRoutes(deps: ReturnsDeps & { publicUrl: string }): Fastif
         if (!recorded) throw new AppError('validation_failed', 'http.no_file_field', { errors: [{ field: 'file', message: 'field.required' }] });
         return reply.code(201).send(presentReturn(await getReturn(deps, principal, recorded)));
       },
+    );
+
+    app.get(
+      '/api/v1/postal-tracking/chase',
+      { config: { policy: returnsPolicy.desk }, schema: { tags, summary: 'The watchdog’s list: registered letters with no delivery event N days after their deposit, AR cards missing after M days (floor settings `chase`), for the provider to chase La Poste', response: { 200: z.object({ data: z.array(chaseItem) }) } } },
+      async (request) => ({
+        data: (await chaseList(deps, requirePrincipal(request))).map((c) => ({
+          kind: c.kind,
+          flagged_at: isoTime(c.flaggedAt),
+          mailpiece: presentDesk(c.mailpiece),
+          last_event: c.lastEvent ? { code: c.lastEvent.code, label: c.lastEvent.label, at: isoTime(c.lastEvent.at) } : null,
+        })),
+      }),
     );
 
     app.get(
