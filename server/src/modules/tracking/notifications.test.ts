@@ -19,7 +19,7 @@ describe.each(backends())('order notifications on %s', (kind) => {
   const mails = () => inScope(t.container.db, systemScope, (tx) => tx.selectFrom('outbox_messages').select(['to_address', 'subject', 'text_body', 'template']).where('template', 'like', 'notification.%').execute());
 
   it('tells the author of a refused order why, in their language; nothing they turned off', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: auth(user) })).json()).toEqual({ events: ['order.accepted', 'order.completed', 'order.refused'] });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: auth(user) })).json()).toEqual({ events: ['mailpiece.returned', 'order.accepted', 'order.completed', 'order.refused'] });
     const refused = await submitted('Relance impayés');
     await t.app.inject({ method: 'POST', url: `/api/v1/production/orders/${refused}/refuse`, headers: auth(operator), payload: { reason: 'La page 2 est au format US Letter.' } });
     const mail = await until('the refusal e-mail', async () => (await mails()).find((m) => m.template === 'notification.order.refused'), 15_000);
