@@ -90,6 +90,9 @@ export const chaseItem = z
   })
   .meta({ id: 'ChaseItem' });
 
+export const inboxFileSchema = z.object({ name: z.string(), size_bytes: z.number().int(), modified_at: timestamp }).meta({ id: 'ReturnsInboxFile' });
+
+export type InboxFileDto = z.infer<typeof inboxFileSchema>;
 export type DeskMailpieceDto = z.infer<typeof deskMailpiece>;
 export type ReturnDto = z.infer<typeof returnSchema>;
 export type HandoverSummaryDto = z.infer<typeof handoverSummary>;

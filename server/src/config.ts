@@ -73,6 +73,8 @@ const envSchema = z.object({
   PLI_POSTAL_TRACKING_URL: url(['http:', 'https:']).optional(),
   PLI_POSTAL_TRACKING_KEY: z.string().min(1).optional(),
   /** Registered numbers asked per minute (the operator's quota). */
+  /** Where the returns desk's scanner saves its files (default PLI_DATA_DIR/returns-inbox). */
+  PLI_RETURNS_INBOX_DIR: z.string().min(1).optional(),
   PLI_POSTAL_TRACKING_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -129,6 +131,7 @@ export interface Config {
   /** La Poste's tracking API; null: the simulator. */
   readonly postalTracking: Readonly<{ url: string; apiKey: string }> | null;
   readonly postalTrackingPerMinute: number;
+  readonly returnsInboxDir: string;
   readonly logLevel: string;
 }
 
@@ -211,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recipientOpenLimitPerMinute: e.PLI_RECIPIENT_OPEN_LIMIT_PER_MINUTE,
     postalTracking: e.PLI_POSTAL_TRACKING_URL ? Object.freeze({ url: e.PLI_POSTAL_TRACKING_URL, apiKey: e.PLI_POSTAL_TRACKING_KEY ?? '' }) : null,
     postalTrackingPerMinute: e.PLI_POSTAL_TRACKING_PER_MINUTE,
+    returnsInboxDir: path.resolve(e.PLI_RETURNS_INBOX_DIR ?? path.join(e.PLI_DATA_DIR, 'returns-inbox')),
     logLevel: e.LOG_LEVEL,
   });
 }

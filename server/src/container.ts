@@ -254,6 +254,7 @@ export async function createContainer(config: Config, logger: Logger, overrides:
     storage,
     queue,
     maxScanBytes: RETURN_SCAN_MAX_BYTES,
+    inboxDir: config.returnsInboxDir,
     orders,
     newDocument: (principal, file) => uploadDocument(documents, principal, file),
   };

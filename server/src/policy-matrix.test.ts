@@ -114,6 +114,8 @@ const expected: Record<string, readonly Role[] | 'public' | 'recipient'> = {
   // After the handover (M-6.a): the desk is the floor's; what came back is read by its client and staff.
   'GET /api/v1/returns/desk/lookup': FLOOR,
   'GET /api/v1/postal-tracking/chase': FLOOR,
+  'GET /api/v1/returns/inbox': FLOOR,
+  'GET /api/v1/returns/inbox/:name': FLOOR,
   'GET /api/v1/returns/desk/search': FLOOR,
   'POST /api/v1/returns': FLOOR,
   'GET /api/v1/returns': ALL,

@@ -380,6 +380,8 @@ export const en = {
   'returns.scan_too_large_image': 'The image is {width} × {height} pixels: at most {megapixels} million pixels (scan at 300 dpi).',
   'returns.resend_not_returned': 'Only a returned letter is sent again from here (this one is {status}).',
   'returns.already_resent': 'This letter was already sent again (order {order}).',
+  'returns.inbox_name': 'Pick a file of the scanner’s folder by its name (a PDF, PNG or JPEG directly in the folder).',
+  'returns.inbox_missing': '“{name}” is no longer in the scanner’s folder: another desk may have recorded it.',
   'batch.no_print_file': 'This batch has no print file yet: close it and wait for its file.',
   'range.last_before_first': 'The last serial comes before the first.',
   'range.overlap': 'These numbers overlap the range {first} – {last}: a registered number is never used twice.',

@@ -16,6 +16,8 @@ export interface ReturnsDeps {
   queue: JobQueue;
   /** The largest scan the desk takes (a few pages at 300 dpi are a few megabytes). */
   maxScanBytes: number;
+  /** The scanner's folder (PLI_RETURNS_INBOX_DIR). */
+  inboxDir: string;
   /** Paper orders, for a returned letter sent again (a new order, linked). */
   orders: OrderDeps;
   /** One letter of a run, cut out of its document, becomes a document of its own (the documents module's upload, inspection included). */

@@ -1,13 +1,15 @@
+import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
-import { addressFlag, chaseItem, deskLookupQuery, deskMailpiece, deskSearchQuery, handoverSummary, resendBody, returnKind, returnReason, returnSchema, returnsList, returnsListQuery, summaryQuery } from '#contracts/returns.js';
+import { addressFlag, chaseItem, inboxFileSchema, deskLookupQuery, deskMailpiece, deskSearchQuery, handoverSummary, resendBody, returnKind, returnReason, returnSchema, returnsList, returnsListQuery, summaryQuery } from '#contracts/returns.js';
 import { AppError } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import { isoTime } from '../../platform/http/wire.js';
 import { chaseList } from './chase.js';
+import { inboxPath, listInbox, removeFromInbox } from './inbox.js';
 import type { ReturnsDeps } from './deps.js';
 import { lookUpReturn, recordReturn, searchReturns } from './desk.js';
 import { returnsPolicy } from './returns.policy.js';
@@ -39,7 +41,7 @@ export function returnsRoutes(deps: ReturnsDeps & { publicUrl: string }): Fastif
         schema: {
           tags,
           summary:
-            'Record what came back, with its scan (multipart: `mailpiece` or `code`, `kind` returned | ar, `reason` for a returned letter, then `file`, a PDF, PNG or JPEG). The mailpiece becomes `returned` or `ar_received`; the scan goes to the client’s simple archive',
+            'Record what came back, with its scan (multipart: `mailpiece` or `code`, `kind` returned | ar, `reason` for a returned letter, then `file`, a PDF, PNG or JPEG — or, instead of the file, `inbox_file`: the name of a scan in the scanner’s folder). The mailpiece becomes `returned` or `ar_received`; the scan goes to the client’s simple archive',
           consumes: ['multipart/form-data'],
           response: { 201: returnSchema, ...problemResponses(400, 404, 409, 413, 415, 422) },
         },
@@ -74,8 +76,34 @@ export function returnsRoutes(deps: ReturnsDeps & { publicUrl: string }): Fastif
           throw new AppError('bad_request', 'http.multipart_malformed', { cause: err });
         }
         if (failure) throw failure.err;
+        // No upload: a file from the scanner's folder, named.
+        if (!recorded && values.inbox_file !== undefined) {
+          const file = await inboxPath(deps.inboxDir, values.inbox_file);
+          const fields = await fieldsOf(values, (code) => lookUpReturn(deps, principal, code).then((m) => m.id));
+          recorded = await recordReturn(deps, principal, { ...fields, scan: { stream: fs.createReadStream(file), filename: values.inbox_file } });
+          await removeFromInbox(file);
+        }
         if (!recorded) throw new AppError('validation_failed', 'http.no_file_field', { errors: [{ field: 'file', message: 'field.required' }] });
         return reply.code(201).send(presentReturn(await getReturn(deps, principal, recorded)));
+      },
+    );
+
+    app.get(
+      '/api/v1/returns/inbox',
+      { config: { policy: returnsPolicy.desk }, schema: { tags, summary: 'The scanner’s folder: scans waiting to be recorded (PDF, PNG, JPEG), oldest first', response: { 200: z.object({ data: z.array(inboxFileSchema) }) } } },
+      async () => ({ data: (await listInbox(deps.inboxDir)).map((f) => ({ name: f.name, size_bytes: f.sizeBytes, modified_at: isoTime(f.modifiedAt) })) }),
+    );
+
+    app.get(
+      '/api/v1/returns/inbox/:name',
+      {
+        config: { policy: returnsPolicy.desk },
+        schema: { tags, summary: 'A waiting scan, to look at before recording it', params: z.object({ name: z.string().max(200) }), produces: ['application/pdf', 'image/png', 'image/jpeg'], response: { 200: z.any().meta({ description: 'The scan' }), ...problemResponses(400, 404) } },
+      },
+      async (request, reply) => {
+        const file = await inboxPath(deps.inboxDir, request.params.name);
+        const type = /\.pdf$/i.test(file) ? 'application/pdf' : /\.png$/i.test(file) ? 'image/png' : 'image/jpeg';
+        return reply.type(type).header('content-disposition', 'inline').header('cache-control', 'no-store').send(fs.createReadStream(file));
       },
     );
 

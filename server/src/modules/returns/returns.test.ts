@@ -227,4 +227,29 @@ describe.each(backends())('returned letters and AR cards on %s', (kind) => {
     const notReturned = await t.app.inject({ method: 'POST', url: `/api/v1/mailpieces/${delivered!.id}/resend`, headers: auth(user), payload: to });
     expect(notReturned.statusCode).toBe(409);
   });
+
+  it('records a scan from the scanner’s folder, which then leaves it; no name outside the folder is ever opened', async () => {
+    const inbox = t.container.config.returnsInboxDir;
+    fs.mkdirSync(inbox, { recursive: true });
+    fs.writeFileSync(path.join(inbox, 'scan 0001.pdf'), SCAN_PDF.bytes);
+    fs.writeFileSync(path.join(inbox, 'notes.txt'), 'pas un scan');
+    fs.symlinkSync('/etc/passwd', path.join(inbox, 'lien.pdf'));
+    const listed = (await get('/api/v1/returns/inbox', operator)).json().data;
+    expect(listed).toEqual([{ name: 'scan 0001.pdf', size_bytes: SCAN_PDF.bytes.length, modified_at: expect.any(String) }]);
+    const shown = await get(`/api/v1/returns/inbox/${encodeURIComponent('scan 0001.pdf')}`, operator);
+    expect(shown.headers['content-type']).toBe('application/pdf');
+    for (const [name, status] of [['../../etc/passwd', 400], ['lien.pdf', 404], ['absent.pdf', 404]] as const) {
+      expect((await get(`/api/v1/returns/inbox/${encodeURIComponent(name)}`, operator)).statusCode, name).toBe(status);
+      expect((await record(operator, { mailpiece: 'mp_00000000000000000000000000', kind: 'ar', inbox_file: name }, null)).statusCode, name).toBe(status);
+    }
+
+    const id = await submitLetterOrder(t, user, { name: 'Courrier du dossier' });
+    await depositOrders(t, operator, [id]);
+    const [mp] = await mailpieces(id);
+    const recorded = await record(operator, { mailpiece: mp!.id, kind: 'returned', reason: 'refused', inbox_file: 'scan 0001.pdf' }, null);
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    expect(recorded.json()).toMatchObject({ reason: 'refused', scan: { filename: 'scan 0001.pdf', size_bytes: SCAN_PDF.bytes.length } });
+    expect(fs.existsSync(path.join(inbox, 'scan 0001.pdf'))).toBe(false);
+    expect((await get('/api/v1/returns/inbox', operator)).json().data).toEqual([]);
+  });
 });
