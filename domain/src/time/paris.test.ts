@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, parisDay, parisMidnight } from './paris.js';
+import { addDays, parisDay, parisIso, parisMidnight } from './paris.js';
+
+describe('an instant as Paris writes it', () => {
+  const table: Array<[string, string]> = [
+    ['2026-12-03T09:21:00.000Z', '2026-12-03T10:21:00+01:00'],
+    ['2026-07-14T08:00:30.750Z', '2026-07-14T10:00:30+02:00'],
+    ['2026-03-29T00:59:59.000Z', '2026-03-29T01:59:59+01:00'], // the last second of winter time
+    ['2026-03-29T01:00:00.000Z', '2026-03-29T03:00:00+02:00'],
+    ['2026-12-31T23:30:00.000Z', '2027-01-01T00:30:00+01:00'],
+  ];
+  it.each(table)('%s', (utc, paris) => {
+    expect(parisIso(new Date(utc))).toBe(paris);
+    expect(new Date(paris).getTime()).toBe(Math.floor(new Date(utc).getTime() / 1000) * 1000);
+  });
+});
 
 describe('Paris calendar days', () => {
   it.each([

@@ -20,6 +20,14 @@ function wallClock(at: Date): { date: string; ms: number } {
   return { date, ms: Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) };
 }
 
+/** An instant as Paris writes it: its wall clock and offset, e.g. `2026-12-03T10:21:00+01:00`. */
+export function parisIso(at: Date): string {
+  const wall = wallClock(at);
+  const offset = Math.round((wall.ms - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const abs = Math.abs(offset);
+  return `${new Date(wall.ms).toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
 /** The Paris calendar day an instant falls on, `YYYY-MM-DD`. */
 export function parisDay(at: Date): string {
   return wallClock(at).date;

@@ -18,6 +18,19 @@ import { parseMark, renderPrintParts } from './print-file.js';
  */
 type Target = { kind: 'batch'; id: string } | { kind: 'mailpiece'; id: string; sheet?: { n: number; of: number } };
 
+/** The mailpiece a sheet's mark names (its batch and position), or 404 with both. */
+export async function markedMailpiece(tx: Tx, mark: { batchNumber: number; position: number }): Promise<string> {
+  const row = await tx
+    .selectFrom('batch_mailpieces as bm')
+    .innerJoin('batches as b', 'b.id', 'bm.batch_id')
+    .select('bm.mailpiece_id')
+    .where('b.number', '=', String(mark.batchNumber) as never)
+    .where('bm.position', '=', mark.position)
+    .executeTakeFirst();
+  if (!row) throw notFound(message('not_found.mailpiece_in_batch', { position: String(mark.position), batch: `B${mark.batchNumber}` }));
+  return row.mailpiece_id;
+}
+
 async function resolve(tx: Tx, code: string): Promise<Target> {
   const c = code.trim();
   if (/^bat_[0-9a-z]+$/.test(c)) return { kind: 'batch', id: c };
@@ -29,17 +42,7 @@ async function resolve(tx: Tx, code: string): Promise<Target> {
     return { kind: 'batch', id: b.id };
   }
   const mark = parseMark(c);
-  if (mark) {
-    const row = await tx
-      .selectFrom('batch_mailpieces as bm')
-      .innerJoin('batches as b', 'b.id', 'bm.batch_id')
-      .select('bm.mailpiece_id')
-      .where('b.number', '=', String(mark.batchNumber) as never)
-      .where('bm.position', '=', mark.position)
-      .executeTakeFirst();
-    if (!row) throw notFound(message('not_found.mailpiece_in_batch', { position: String(mark.position), batch: `B${mark.batchNumber}` }));
-    return { kind: 'mailpiece', id: row.mailpiece_id, sheet: { n: mark.sheet, of: mark.sheets } };
-  }
+  if (mark) return { kind: 'mailpiece', id: await markedMailpiece(tx, mark), sheet: { n: mark.sheet, of: mark.sheets } };
   throw new AppError('validation_failed', message('scan.unknown_code', { code: c.slice(0, 60) }), { errors: [{ field: 'code', message: 'field.not_pli_code' }] });
 }
 

@@ -5,7 +5,7 @@ import { AppError, message, notFound } from '../../errors.js';
 import { inScope, type Tx } from '../../platform/db/scope.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { storeUpload } from '../archive/index.js';
-import { parseMark } from '../production/index.js';
+import { markedMailpiece, parseMark } from '../production/index.js';
 import type { ReturnsDeps } from './deps.js';
 import { archiveReturnScanJob } from './jobs.js';
 import { checkScan } from './scan-check.js';
@@ -91,17 +91,7 @@ async function mailpieceIdOf(tx: Tx, raw: string): Promise<string> {
     return m.id;
   }
   const mark = parseMark(code);
-  if (mark) {
-    const row = await tx
-      .selectFrom('batch_mailpieces as bm')
-      .innerJoin('batches as b', 'b.id', 'bm.batch_id')
-      .select('bm.mailpiece_id')
-      .where('b.number', '=', String(mark.batchNumber) as never)
-      .where('bm.position', '=', mark.position)
-      .executeTakeFirst();
-    if (!row) throw notFound(message('not_found.mailpiece_in_batch', { position: String(mark.position), batch: `B${mark.batchNumber}` }));
-    return row.mailpiece_id;
-  }
+  if (mark) return markedMailpiece(tx, mark);
   throw new AppError('validation_failed', message('returns.unknown_code', { code: code.slice(0, 60) }), { errors: [{ field: 'code', message: 'field.not_pli_code' }] });
 }
 

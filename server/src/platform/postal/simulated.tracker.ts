@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addDays, parisDay, parisMidnight } from '#domain/time/paris.js';
+import { addDays, parisDay, parisIso, parisMidnight } from '#domain/time/paris.js';
 import type { Clock } from '../clock/clock.js';
 import { parseSuiviShipment } from './laposte-suivi.tracker.js';
 import type { PostalTracker, TrackingAnswer } from './postal-tracking.port.js';
@@ -119,22 +119,3 @@ function timeline(codes: SimulatedCode[]): Array<{ id: number; shortLabel: strin
   return steps.map(([shortLabel, status], i) => ({ id: i + 1, shortLabel, status, type: 1, country: 'FR' }));
 }
 
-const PARIS_PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'longOffset',
-});
-
-/** As Suivi writes dates: Paris wall clock with its offset, e.g. 2026-12-03T10:21:00+01:00. */
-function parisIso(at: Date): string {
-  const p = Object.fromEntries(PARIS_PARTS.formatToParts(at).map((x) => [x.type, x.value]));
-  // 'GMT+01:00', or plain 'GMT' for a zero offset.
-  const offset = p.timeZoneName === 'GMT' ? '+00:00' : String(p.timeZoneName).slice(3);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`;
-}
