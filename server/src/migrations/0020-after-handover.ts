@@ -63,6 +63,8 @@ export const statements: string[] = [
      delivered_at timestamptz
    )`,
   `CREATE INDEX postal_tracking_due ON postal_tracking (next_poll_at) WHERE next_poll_at IS NOT NULL`,
+  // The registered letters just deposited, which the tracking task enlists every minute.
+  `CREATE INDEX mailpieces_deposited_registered ON mailpieces (updated_at) WHERE status = 'deposited' AND tracking_number IS NOT NULL`,
   ...tenant('postal_tracking'),
 
   // What La Poste said, each event once however often it is asked.

@@ -32,8 +32,12 @@ export const LEASE_MS = 10 * 60_000;
 /** La Poste keeps a journey for a few weeks: nobody asks about a letter after this. */
 const FOLLOW_DAYS = 60;
 
-/** Registered mailpieces deposited since the last run start being followed from their deposit. */
-export async function enlistDeposited(deps: Pick<PostalTrackingDeps, 'db'>): Promise<number> {
+/**
+ * Registered mailpieces deposited lately start being followed from their deposit (read on a
+ * partial index: the letters deposited this week, not every letter ever sent).
+ */
+export async function enlistDeposited(deps: Pick<PostalTrackingDeps, 'db' | 'clock'>): Promise<number> {
+  const since = new Date(deps.clock.now().getTime() - 7 * 86_400_000);
   return inScope(deps.db, systemScope, async (tx) => {
     const r = await sql`
       INSERT INTO postal_tracking (mailpiece_id, organisation_id, tracking_number, deposited_at, next_poll_at)
@@ -41,7 +45,8 @@ export async function enlistDeposited(deps: Pick<PostalTrackingDeps, 'db'>): Pro
       FROM mailpieces m
       CROSS JOIN LATERAL (SELECT min(e.at) AS at FROM order_events e WHERE e.mailpiece_id = m.id AND e.type = 'mailpiece.deposited') d
       WHERE m.tracking_number IS NOT NULL
-        AND m.status IN ('deposited', 'delivered', 'ar_received')
+        AND m.status = 'deposited'
+        AND m.updated_at >= ${since}
         AND d.at IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM postal_tracking p WHERE p.mailpiece_id = m.id)
       ON CONFLICT (mailpiece_id) DO NOTHING`.execute(tx);
