@@ -48,6 +48,7 @@ export const returnsListQuery = z.strictObject({
   kind: returnKind.optional(),
   reason: returnReason.optional(),
   order: idOf('ord').optional(),
+  organisation: idOf('org').optional().meta({ description: 'provider staff: one client organisation' }),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -64,7 +65,8 @@ export const handoverSummary = z
   })
   .meta({ id: 'HandoverSummary' });
 
-export const summaryQuery = z.strictObject({ order: idOf('ord').optional() });
+export const summaryQuery = z.strictObject({ order: idOf('ord').optional(), organisation: idOf('org').optional().meta({ description: 'provider staff: one client organisation' }) });
+export const exportQuery = z.strictObject({ kind: returnKind.optional(), reason: returnReason.optional(), order: idOf('ord').optional(), organisation: idOf('org').optional() });
 
 export const resendBody = z.strictObject({
   address: z.array(z.string().trim().max(100)).min(2).max(7),

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idOf } from '#contracts/common.js';
-import { addressFlag, chaseItem, inboxFileSchema, deskLookupQuery, deskMailpiece, deskSearchQuery, handoverSummary, resendBody, returnKind, returnReason, returnSchema, returnsList, returnsListQuery, summaryQuery } from '#contracts/returns.js';
+import { addressFlag, chaseItem, deskLookupQuery, exportQuery, inboxFileSchema, deskMailpiece, deskSearchQuery, handoverSummary, resendBody, returnKind, returnReason, returnSchema, returnsList, returnsListQuery, summaryQuery } from '#contracts/returns.js';
 import { AppError } from '../../errors.js';
 import { requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
@@ -133,7 +133,7 @@ export function returnsRoutes(deps: ReturnsDeps & { publicUrl: string }): Fastif
       '/api/v1/returns/export',
       {
         config: { policy: returnsPolicy.read },
-        schema: { tags, summary: 'The returns as CSV (UTF-8, semicolons: opens in a French spreadsheet)', querystring: z.strictObject({ kind: returnKind.optional(), reason: returnReason.optional(), order: idOf('ord').optional() }), produces: ['text/csv'], response: { 200: z.any().meta({ description: 'CSV' }) } },
+        schema: { tags, summary: 'The returns as CSV (UTF-8, semicolons: opens in a French spreadsheet)', querystring: exportQuery, produces: ['text/csv'], response: { 200: z.any().meta({ description: 'CSV' }) } },
       },
       async (request, reply) => {
         const principal = requirePrincipal(request);
@@ -151,7 +151,7 @@ export function returnsRoutes(deps: ReturnsDeps & { publicUrl: string }): Fastif
     app.get(
       '/api/v1/returns/summary',
       { config: { policy: returnsPolicy.read }, schema: { tags, summary: 'What became of the deposited paper letters (of an order, or all): delivered, returned by reason, AR received', querystring: summaryQuery, response: { 200: handoverSummary } } },
-      async (request) => summaryOf(deps, requirePrincipal(request), request.query.order),
+      async (request) => summaryOf(deps, requirePrincipal(request), request.query),
     );
 
     app.get(

@@ -190,6 +190,10 @@ describe.each(backends())('returned letters and AR cards on %s', (kind) => {
     const org = (await get('/api/v1/returns/summary', admin)).json();
     expect(org).toEqual({ deposited: 2, delivered: 1, returned: { total: 1, address_error: 1, not_claimed: 0, refused: 0 }, ar_received: 1 });
     expect((await get(`/api/v1/returns/summary?order=${plain}`, user)).json()).toMatchObject({ deposited: 1, returned: { total: 1 } });
+    // Provider staff look at one client at a time.
+    const organisation = (await get(`/api/v1/orders/${plain}`, user)).json().organisation_id ?? (await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('orders').select('organisation_id').where('id', '=', plain).executeTakeFirstOrThrow())).organisation_id;
+    expect((await get(`/api/v1/returns/summary?organisation=${organisation}`, operator)).json()).toEqual(org);
+    expect((await get(`/api/v1/returns?organisation=${organisation}`, operator)).json().data).toHaveLength(2);
     const csv = await get('/api/v1/returns/export', admin);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');

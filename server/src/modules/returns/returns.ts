@@ -87,6 +87,8 @@ export interface ReturnsFilter {
   kind?: 'returned' | 'ar' | undefined;
   reason?: 'address_error' | 'not_claimed' | 'refused' | undefined;
   order?: string | undefined;
+  /** Provider staff: one client organisation (a client's own is its only one anyway). */
+  organisation?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -98,6 +100,7 @@ export async function listReturns(deps: Pick<ReturnsDeps, 'db'>, principal: User
     if (f.kind) q = q.where('r.kind', '=', f.kind);
     if (f.reason) q = q.where('r.reason', '=', f.reason);
     if (f.order) q = q.where('r.order_id', '=', f.order);
+    if (f.organisation) q = q.where('r.organisation_id', '=', f.organisation);
     if (after) q = q.where('r.id', '<', after);
     return q.execute();
   });
@@ -120,6 +123,7 @@ export async function* allReturns(deps: Pick<ReturnsDeps, 'db'>, principal: User
       if (f.kind) q = q.where('r.kind', '=', f.kind);
       if (f.reason) q = q.where('r.reason', '=', f.reason);
       if (f.order) q = q.where('r.order_id', '=', f.order);
+      if (f.organisation) q = q.where('r.organisation_id', '=', f.organisation);
       if (after) q = q.where('r.id', '>', after);
       return q.execute();
     });
@@ -147,7 +151,7 @@ export interface HandoverSummary {
 }
 
 /** What became of the deposited paper letters: of an order, or of everything the caller sees. */
-export async function handoverSummary(deps: Pick<ReturnsDeps, 'db'>, principal: UserPrincipal, orderId?: string): Promise<HandoverSummary> {
+export async function handoverSummary(deps: Pick<ReturnsDeps, 'db'>, principal: UserPrincipal, filter: { order?: string | undefined; organisation?: string | undefined }): Promise<HandoverSummary> {
   return inScope(deps.db, scopeOf(principal), async (tx) => {
     let q = tx
       .selectFrom('mailpieces as m')
@@ -165,7 +169,8 @@ export async function handoverSummary(deps: Pick<ReturnsDeps, 'db'>, principal: 
       .where('o.kind', '=', 'paper');
     if (!isProviderRole(principal.role)) q = q.where('m.organisation_id', '=', principal.organisationId);
     if (principal.role === 'client_user') q = q.where('o.created_by', '=', principal.userId);
-    if (orderId) q = q.where('m.order_id', '=', orderId);
+    if (filter.order) q = q.where('m.order_id', '=', filter.order);
+    if (filter.organisation) q = q.where('m.organisation_id', '=', filter.organisation);
     const c = await q.executeTakeFirstOrThrow();
     const n = (v: string) => Number(v);
     return {
