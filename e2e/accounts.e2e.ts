@@ -207,7 +207,7 @@ test(
           await see(user.getByRole('banner').getByText(ORGANISATION));
           const nav = user.getByRole('navigation', { name: 'Navigation principale' });
           const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
-          assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance']);
+          assert.deepEqual(links, ['Commandes', 'Suivi', 'Plis revenus', 'Archives', 'Assistance']);
         });
 
         const clientAdmin = await newPage();
@@ -215,7 +215,7 @@ test(
           await activateAndSignIn(clientAdmin, adminActivation, ADMIN_EMAIL, USER_PASSWORD);
           const nav = clientAdmin.getByRole('navigation', { name: 'Navigation principale' });
           const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
-          assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques', 'Webhooks']);
+          assert.deepEqual(links, ['Commandes', 'Suivi', 'Plis revenus', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques', 'Webhooks']);
           await nav.getByRole('link', { name: 'Utilisateurs' }).click();
           await see(clientAdmin.getByRole('heading', { level: 1, name: 'Utilisateurs' }));
         });

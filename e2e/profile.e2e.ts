@@ -36,7 +36,7 @@ test('a client administrator manages their account, their people and two-step ve
       await see(page.getByText('Archivage électronique'));
       await see(page.getByText('Bientôt disponible'));
       const links = (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
-      assert.deepEqual(links, ['Commandes', 'Suivi', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques', 'Webhooks']);
+      assert.deepEqual(links, ['Commandes', 'Suivi', 'Plis revenus', 'Archives', 'Assistance', 'Utilisateurs', 'Abonnement et statistiques', 'Webhooks']);
     });
 
     await step('switching to English changes the interface and is kept on the account', async () => {

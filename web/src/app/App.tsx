@@ -40,6 +40,9 @@ const ArchiveItemPage = lazy(() => import('../features/archive/ArchiveItemPage')
 const NewEletterPage = lazy(() => import('../features/eletters/NewEletterPage').then((m) => ({ default: m.NewEletterPage })));
 const RecipientLinkPage = lazy(() => import('../features/recipient/RecipientPages').then((m) => ({ default: m.RecipientLinkPage })));
 const RecipientLetterPage = lazy(() => import('../features/recipient/RecipientPages').then((m) => ({ default: m.RecipientLetterPage })));
+// What comes back from La Poste: the floor's returns desk, and the client's returned mail.
+const ReturnsDeskPage = lazy(() => import('../features/returns/ReturnsDeskPage').then((m) => ({ default: m.ReturnsDeskPage })));
+const ReturnedMailPage = lazy(() => import('../features/returns/ReturnedMailPage').then((m) => ({ default: m.ReturnedMailPage })));
 const WebhooksPage = lazy(() => import('../features/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 
 const theme = createTheme({
@@ -88,6 +91,7 @@ export function App() {
               <Route path="orders/:id" element={<MenuPage to="/orders"><OrderPage /></MenuPage>} />
               <Route path="eletters/new" element={<MenuPage to="/orders"><NewEletterPage /></MenuPage>} />
               <Route path="tracking" element={<MenuPage to="/tracking"><ComingSoonPage feature="tracking" /></MenuPage>} />
+              <Route path="returned-mail" element={<MenuPage to="/returned-mail"><ReturnedMailPage /></MenuPage>} />
               <Route path="archive" element={<MenuPage to="/archive"><ArchivePage /></MenuPage>} />
               <Route path="archive/:id" element={<MenuPage to="/archive"><ArchiveItemPage /></MenuPage>} />
               <Route path="support" element={<MenuPage to="/support"><ComingSoonPage feature="support" /></MenuPage>} />
@@ -99,7 +103,7 @@ export function App() {
               <Route path="clients/:id" element={<MenuPage to="/clients"><ClientDetailPage /></MenuPage>} />
               <Route path="tariffs" element={<MenuPage to="/tariffs"><TariffsPage /></MenuPage>} />
               <Route path="production" element={<MenuPage to="/production"><ProductionPage /></MenuPage>} />
-              <Route path="returns" element={<MenuPage to="/returns"><ComingSoonPage feature="returns" /></MenuPage>} />
+              <Route path="returns" element={<MenuPage to="/returns"><ReturnsDeskPage /></MenuPage>} />
               <Route path="support-desk" element={<MenuPage to="/support-desk"><ComingSoonPage feature="supportDesk" /></MenuPage>} />
               <Route path="outbox" element={<MenuPage to="/outbox"><OutboxPage /></MenuPage>} />
               <Route path="profile" element={<ProfilePage />} />

@@ -3,6 +3,7 @@ import type { Role } from '../features/accounts/session';
 export type NavLabel =
   | 'nav.orders'
   | 'nav.tracking'
+  | 'nav.returnedMail'
   | 'nav.archive'
   | 'nav.support'
   | 'nav.users'
@@ -27,6 +28,7 @@ const CLIENTS: readonly Role[] = ['client_admin', 'client_user'];
 export const NAV: readonly NavEntry[] = [
   { to: '/orders', label: 'nav.orders', roles: CLIENTS },
   { to: '/tracking', label: 'nav.tracking', roles: CLIENTS },
+  { to: '/returned-mail', label: 'nav.returnedMail', roles: CLIENTS },
   { to: '/archive', label: 'nav.archive', roles: CLIENTS },
   { to: '/support', label: 'nav.support', roles: CLIENTS },
   { to: '/users', label: 'nav.users', roles: ['client_admin'] },

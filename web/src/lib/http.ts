@@ -15,6 +15,8 @@ export class ApiError extends Error {
   /** The server's machine-readable reason ('invalid_credentials', 'token_expired', …). */
   readonly code: string | undefined;
   readonly errors: FieldError[];
+  /** The problem's other members (e.g. a conflict's `order_id`): what a page may link to. */
+  readonly extra: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -23,6 +25,7 @@ export class ApiError extends Error {
     detail?: string | undefined;
     code?: string | undefined;
     errors?: FieldError[] | undefined;
+    extra?: Record<string, unknown> | undefined;
   }) {
     super(init.detail ?? init.title);
     this.name = 'ApiError';
@@ -32,6 +35,7 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.code = init.code;
     this.errors = init.errors ?? [];
+    this.extra = init.extra ?? {};
   }
 
   /** The message the server gave for one field (`errors[].field`), if any. */
@@ -124,6 +128,8 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']);
+
 /** Builds the error from a failed answer's status and (problem+json) body. */
 export function toApiError(status: number, statusText: string, body: unknown): ApiError {
   if (isRecord(body)) {
@@ -134,6 +140,7 @@ export function toApiError(status: number, statusText: string, body: unknown): A
       detail: typeof body.detail === 'string' ? body.detail : undefined,
       code: typeof body.code === 'string' ? body.code : undefined,
       errors: toFieldErrors(body.errors),
+      extra: Object.fromEntries(Object.entries(body).filter(([key]) => !PROBLEM_MEMBERS.has(key))),
     });
   }
   return new ApiError({ status, title: statusText || `HTTP ${status}` });

@@ -6,7 +6,6 @@ import { Page } from '../../components/Page';
 const TEXT = {
   tracking: { title: 'nav.tracking', body: 'comingSoon.tracking' },
   support: { title: 'nav.support', body: 'comingSoon.support' },
-  returns: { title: 'nav.returns', body: 'comingSoon.returns' },
   supportDesk: { title: 'nav.supportDesk', body: 'comingSoon.supportDesk' },
 } as const;
 

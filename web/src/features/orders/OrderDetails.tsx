@@ -1,5 +1,6 @@
 import { Badge, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentDto, Mailpiece, OrderDto, OrderProblem } from './api';
 import { formatCount, formatGrams, formatStep, mailpieceStatus } from './labels';
@@ -103,6 +104,12 @@ function pagesText(t: TFunction, pages: [number, number]): string {
   return pages[0] === pages[1] ? t('orders.letters.page', { page: pages[0] }) : t('orders.letters.pageRange', { first: pages[0], last: pages[1] });
 }
 
+/** A column a page adds to the letters of a sent order (what came back, what can be done about it). */
+export interface LetterColumn {
+  label: string;
+  cell: (mailpiece: Mailpiece) => ReactNode;
+}
+
 /**
  * The letters of an order. For a draft, the letters it will make (with the problems of each);
  * once sent, its mailpieces and their status.
@@ -113,12 +120,14 @@ export function LettersTable({
   problems = [],
   sent,
   caption,
+  extra,
 }: {
   mailpieces: readonly Mailpiece[];
   total: number;
   problems?: readonly OrderProblem[];
   sent: boolean;
   caption: string;
+  extra?: LetterColumn | undefined;
 }) {
   const { t, i18n } = useTranslation();
   const shown = mailpieces.slice(0, SHOWN_LETTERS);
@@ -143,6 +152,7 @@ export function LettersTable({
               </Table.Th>
               <Table.Th scope="col">{t('orders.letters.step')}</Table.Th>
               {hasTracking && <Table.Th scope="col">{t('orders.letters.tracking')}</Table.Th>}
+              {extra && <Table.Th scope="col">{extra.label}</Table.Th>}
               {!sent && <Table.Th scope="col">{t('orders.letters.check')}</Table.Th>}
             </Table.Tr>
           </Table.Thead>
@@ -152,7 +162,7 @@ export function LettersTable({
               const own = problems.filter((p) => p.letter === number);
               const errors = own.filter((p) => p.severity === 'error').length;
               return (
-                <Table.Tr key={m.id ?? `letter-${number}`}>
+                <Table.Tr key={m.id ?? `letter-${number}`} data-mailpiece={m.id ?? undefined}>
                   <Table.Th scope="row" fw={500}>
                     {number}
                   </Table.Th>
@@ -172,6 +182,7 @@ export function LettersTable({
                   <Table.Td className={classes.number}>{formatGrams(m.weight_g, i18n.language)}</Table.Td>
                   <Table.Td>{formatStep(m.postage_step)}</Table.Td>
                   {hasTracking && <Table.Td ff="monospace">{m.tracking_number ?? '—'}</Table.Td>}
+                  {extra && <Table.Td>{extra.cell(m)}</Table.Td>}
                   {!sent && (
                     <Table.Td>
                       {errors > 0 ? (

@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime, formatDay } from '../../lib/format';
+import { OrderHandover, useLetterFollowUp } from '../returns/OrderReturns';
 import { purchaseOrderUrl, useCancelOrder, useDepositSlips, useDocuments, useLiveOrder, type DocumentDto, type OrderDto } from './api';
 import { ORDER_STATUS } from './labels';
 import { LettersTable, OrderSummary } from './OrderDetails';
@@ -109,6 +110,8 @@ export function OrderView({ order }: { order: OrderDto }) {
   const reason = order.status === 'refused' ? refusalReason(order) : null;
   // Refused and withdrawn orders are over: nothing more will happen to them.
   const live = useLiveOrder(order.id, order.status !== 'refused' && order.status !== 'cancelled');
+  // Once at La Poste: what came back, re-sending a returned letter, each letter's timeline.
+  const followUp = useLetterFollowUp(order);
 
   return (
     <Page
@@ -185,13 +188,17 @@ export function OrderView({ order }: { order: OrderDto }) {
 
       <Section title={t('orders.view.mailpieces', { count: order.letters })}>
         {order.mailpieces.length > 0 ? (
-          <LettersTable mailpieces={order.mailpieces} total={order.letters} sent caption={t('orders.view.mailpiecesCaption')} />
+          <LettersTable mailpieces={order.mailpieces} total={order.letters} sent caption={t('orders.view.mailpiecesCaption')} extra={followUp.column} />
         ) : (
           <Text c="dimmed">{t('orders.view.noMailpieces')}</Text>
         )}
       </Section>
 
+      <OrderHandover order={order} />
+
       <DepositSlips order={order} />
+
+      {followUp.dialogs}
 
       <ConfirmDialog
         opened={confirming && order.status === 'submitted'}

@@ -39,6 +39,9 @@ const FRENCH_CODES = [
   'split_uneven',
   'too_many_sheets_for_envelope',
   'too_heavy_for_class',
+  'address_flagged_address_error',
+  'address_flagged_not_claimed',
+  'address_flagged_refused',
 ] as const;
 type FrenchCode = (typeof FRENCH_CODES)[number];
 
