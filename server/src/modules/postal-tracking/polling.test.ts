@@ -90,7 +90,7 @@ describe.each(backends())('following registered numbers through La Poste on %s',
     const user = await inScope(t.container.db, systemScope, (tx) => tx.selectFrom('users').select(['id', 'organisation_id']).where('email', '=', 'user@mairie-demo.test').executeTakeFirstOrThrow());
     organisationId = user.organisation_id;
     userId = user.id;
-    deps = { db: t.container.db, clock, ids, tracker: createLaPosteSuiviTracker({ baseUrl: suivi.baseUrl, apiKey: 'okapi-test-key', timeoutMs: 300 }), perRun: 50 };
+    deps = { db: t.container.db, clock, ids, tracker: createLaPosteSuiviTracker({ baseUrl: suivi.baseUrl, apiKey: 'okapi-test-key', timeoutMs: 1_500 }), perRun: 50 };
   });
   afterAll(async () => {
     await suivi.close();
