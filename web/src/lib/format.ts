@@ -38,3 +38,8 @@ export function formatLastParisDay(instant: string, language: string): string {
   if (Number.isNaN(date.getTime())) return instant;
   return new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
 }
+
+/** An instant → the time of day with seconds (a scan log's clock): « 14:03:27 ». */
+export function formatClock(date: Date, language: string): string {
+  return new Intl.DateTimeFormat(locale(language), { timeStyle: 'medium' }).format(date);
+}

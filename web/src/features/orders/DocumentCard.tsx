@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../lib/error-message';
 import { previewUrl, useDocument, type DocumentDto } from './api';
 import { formatCount } from './labels';
+import text from '../../components/Text.module.css';
 import classes from './Orders.module.css';
 import { problemText } from './problem-text';
 
@@ -73,7 +74,7 @@ export function AddressRead({ document }: { document: DocumentDto }) {
           {t('orders.document.addressTitle')}
         </Title>
         {lines.length > 0 ? (
-          <pre className={classes.address} aria-label={t('orders.document.addressTitle')}>
+          <pre className={`${text.address} ${classes.addressFrame}`} aria-label={t('orders.document.addressTitle')}>
             {lines.join('\n')}
           </pre>
         ) : (

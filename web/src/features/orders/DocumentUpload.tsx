@@ -1,9 +1,9 @@
 import { Button, FileButton, Group, Progress, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type DragEvent } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DropZone } from '../../components/DropZone';
 import { uploadDocument, type DocumentDto } from './api';
-import classes from './Orders.module.css';
 import { ProblemAlert } from './ProblemAlert';
 
 /** What Pli takes: a PDF, or an office file it converts to PDF (M-1.3). */
@@ -31,10 +31,7 @@ export function DocumentUpload({
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [fileName, setFileName] = useState('');
-  const [over, setOver] = useState(false);
   const resetRef = useRef<() => void>(null);
-  const labelId = useId();
-  const hintId = useId();
 
   const send = async (file: File | null) => {
     resetRef.current?.();
@@ -52,59 +49,35 @@ export function DocumentUpload({
     }
   };
 
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    void send(event.dataTransfer.files.item(0));
-  };
-
   const percent = progress === null ? 0 : Math.round(progress * 100);
   return (
     <Stack gap="xs">
-      <div
-        role="group"
-        aria-labelledby={labelId}
-        aria-describedby={hint ? hintId : undefined}
-        className={classes.dropZone}
-        data-over={over || undefined}
-        onDragOver={(event) => {
-          event.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
-        <Stack gap="xs">
-          <Text fw={600} id={labelId}>
-            {label}
-          </Text>
-          {hint && (
-            <Text size="sm" c="dimmed" id={hintId}>
-              {hint}
-            </Text>
-          )}
-          <Group gap="sm">
-            <FileButton onChange={(file) => void send(file)} accept={ACCEPTED_FILES} resetRef={resetRef}>
-              {(props) => (
-                <Button {...props} variant="light" loading={progress !== null} aria-describedby={hint ? hintId : undefined}>
-                  {buttonLabel}
-                </Button>
-              )}
-            </FileButton>
-            <Text size="sm" c="dimmed">
-              {t('orders.upload.orDrop')}
-            </Text>
-          </Group>
-          {progress !== null && (
-            <Stack gap={4}>
-              <Progress value={percent} animated={progress >= 1} aria-label={t('orders.upload.progressLabel', { name: fileName })} />
-              <Text size="sm" c="dimmed" aria-live="polite">
-                {progress < 1 ? t('orders.upload.percent', { name: fileName, percent }) : t('orders.upload.checking', { name: fileName })}
+      <DropZone label={label} hint={hint} onFile={(file) => void send(file)}>
+        {(hintId) => (
+          <>
+            <Group gap="sm">
+              <FileButton onChange={(file) => void send(file)} accept={ACCEPTED_FILES} resetRef={resetRef}>
+                {(props) => (
+                  <Button {...props} variant="light" loading={progress !== null} aria-describedby={hintId}>
+                    {buttonLabel}
+                  </Button>
+                )}
+              </FileButton>
+              <Text size="sm" c="dimmed">
+                {t('orders.upload.orDrop')}
               </Text>
-            </Stack>
-          )}
-        </Stack>
-      </div>
+            </Group>
+            {progress !== null && (
+              <Stack gap={4}>
+                <Progress value={percent} animated={progress >= 1} aria-label={t('orders.upload.progressLabel', { name: fileName })} />
+                <Text size="sm" c="dimmed" aria-live="polite">
+                  {progress < 1 ? t('orders.upload.percent', { name: fileName, percent }) : t('orders.upload.checking', { name: fileName })}
+                </Text>
+              </Stack>
+            )}
+          </>
+        )}
+      </DropZone>
       <ProblemAlert error={error} title={fileName ? t('orders.upload.refused', { name: fileName }) : undefined} />
     </Stack>
   );

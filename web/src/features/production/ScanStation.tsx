@@ -1,44 +1,31 @@
-import { Anchor, Badge, Button, Group, Kbd, Modal, Paper, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useCallback, useEffect, useRef, useState, type Dispatch, type FormEvent, type KeyboardEvent as ReactKeyboardEvent, type RefObject, type SetStateAction } from 'react';
+import { Anchor, Button, Group, Kbd, Modal, Paper, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ScanCodeField } from '../../components/ScanCodeField';
+import { ScanAnswer, ScanLog, useScanLog, type ScanLogEntry, type ScanLogLines } from '../../components/ScanLog';
 import { fieldError } from '../../lib/error-message';
+import { typesText } from '../../lib/keyboard';
 import { refusalMessage } from '../orders/ProblemAlert';
 import { useReprint, useScan, type FloorStep, type ScanResult } from './api';
 import { beepOk, beepRefused, wakeAudio } from './beep';
 import { scannedLabel, STEP_COLOR, STEP_LABEL, STEPS } from './labels';
+import text from '../../components/Text.module.css';
 import classes from './Production.module.css';
 
-/** Scans kept on screen, newest first. */
-const LOG_SIZE = 20;
 /**
  * A barcode scanner types a whole code in a few milliseconds; a person does not. A digit that
  * chose a step and is followed this fast by another key was the start of a scanned code.
  */
 const SCANNER_GAP_MS = 35;
 
-export interface LogLine {
-  id: number;
-  at: Date;
-  code: string;
+/** A scan of the station's log: the code (`what`) and the step it was scanned for. */
+export interface LogLine extends ScanLogEntry {
   step: FloorStep;
-  ok: boolean;
-  message: string;
 }
 
 function stepOfKey(key: string): FloorStep | null {
   return /^[1-4]$/.test(key) ? (STEPS[Number(key) - 1] ?? null) : null;
-}
-
-/** Whether a key press belongs to a field where it types text (where 1–4 must not switch the step). */
-function typesText(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  return target instanceof HTMLInputElement && !['radio', 'checkbox', 'button', 'submit'].includes(target.type);
-}
-
-function clock(date: Date, language: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', { timeStyle: 'medium' }).format(date);
 }
 
 /** Reprinting a spoiled letter, found by its code: the PDF of its sheets, recorded as an event. */
@@ -90,7 +77,7 @@ function ReprintDialog({ opened, onClose, onClosed }: { opened: boolean; onClose
               label={t('production.reprint.code')}
               description={t('production.reprint.codeHint')}
               required
-              classNames={{ input: classes.code }}
+              classNames={{ input: text.code }}
               value={code}
               onChange={(e) => setCode(e.currentTarget.value)}
               error={fieldError(reprint.error, 'code')}
@@ -127,16 +114,13 @@ function ReprintDialog({ opened, onClose, onClosed }: { opened: boolean; onClose
 export interface ScanSession {
   step: FloorStep;
   setStep: (step: FloorStep) => void;
-  log: LogLine[];
-  setLog: Dispatch<SetStateAction<LogLine[]>>;
-  nextId: RefObject<number>;
+  log: ScanLogLines<LogLine>;
 }
 
 export function useScanSession(): ScanSession {
   const [step, setStep] = useState<FloorStep>('printed');
-  const [log, setLog] = useState<LogLine[]>([]);
-  const nextId = useRef(1);
-  return { step, setStep, log, setLog, nextId };
+  const log = useScanLog<LogLine>();
+  return { step, setStep, log };
 }
 
 /**
@@ -145,9 +129,9 @@ export function useScanSession(): ScanSession {
  * the log; the field is emptied and keeps the focus for the next scan.
  */
 export function ScanStation({ session }: { session: ScanSession }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const scan = useScan();
-  const { step, setStep, log, setLog, nextId } = session;
+  const { step, setStep, log } = session;
   const [code, setCode] = useState('');
   const [reprinting, setReprinting] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -191,8 +175,6 @@ export function ScanStation({ session }: { session: ScanSession }) {
     }
   };
 
-  const record = (line: Omit<LogLine, 'id'>) => setLog((lines) => [{ ...line, id: nextId.current++ }, ...lines].slice(0, LOG_SIZE));
-
   const success = (result: ScanResult): string => {
     const label = scannedLabel(t, result.label);
     const moved = t(`production.scan.done.${result.step}`, { label, count: result.moved });
@@ -200,8 +182,7 @@ export function ScanStation({ session }: { session: ScanSession }) {
     return completed > 0 ? `${moved} ${t('production.scan.ordersCompleted', { count: completed })}` : moved;
   };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const typed = code.trim();
     if (typed === '') return;
     wakeAudio(); // while the key press still counts as the person's gesture
@@ -212,16 +193,14 @@ export function ScanStation({ session }: { session: ScanSession }) {
     scan.mutateAsync({ code: typed, step: chosen }).then(
       (result) => {
         beepOk();
-        record({ at, code: typed, step: chosen, ok: true, message: success(result) });
+        log.add({ at, what: typed, step: chosen, ok: true, message: success(result) });
       },
       (error: unknown) => {
         beepRefused();
-        record({ at, code: typed, step: chosen, ok: false, message: refusalMessage(t, error) });
+        log.add({ at, what: typed, step: chosen, ok: false, message: refusalMessage(t, error) });
       },
     );
   };
-
-  const latest = log[0];
 
   return (
     <Stack gap="lg">
@@ -255,35 +234,18 @@ export function ScanStation({ session }: { session: ScanSession }) {
         </Title>
       </Paper>
 
-      <form onSubmit={submit} noValidate>
-        <Group align="flex-end" gap="sm" wrap="nowrap">
-          <TextInput
-            ref={inputRef}
-            label={t('production.scan.code')}
-            description={t('production.scan.codeHint')}
-            size="xl"
-            classNames={{ input: classes.code }}
-            flex={1}
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value)}
-            onKeyDown={onInputKey}
-          />
-          <Button type="submit" size="xl" variant="default">
-            {t('production.scan.submit')}
-          </Button>
-        </Group>
-      </form>
+      <ScanCodeField
+        inputRef={inputRef}
+        label={t('production.scan.code')}
+        description={t('production.scan.codeHint')}
+        submitLabel={t('production.scan.submit')}
+        value={code}
+        onChange={setCode}
+        onSubmit={submit}
+        onKeyDown={onInputKey}
+      />
 
-      <div aria-live="polite" role="status" className={classes.latest}>
-        {latest && (
-          <Text size="xl" fw={600} c={latest.ok ? 'green.8' : 'red.8'} data-outcome={latest.ok ? 'ok' : 'refused'}>
-            {latest.message}
-          </Text>
-        )}
-      </div>
+      <ScanAnswer latest={log.lines[0]} />
 
       <Group justify="space-between" align="center">
         <Title order={2} size="h3">
@@ -293,28 +255,13 @@ export function ScanStation({ session }: { session: ScanSession }) {
           {t('production.reprint.action')}
         </Button>
       </Group>
-      {log.length === 0 ? (
-        <Text c="dimmed">{t('production.scan.logEmpty')}</Text>
-      ) : (
-        <ol className={classes.log} aria-label={t('production.scan.log')}>
-          {log.map((line) => (
-            <li key={line.id} className={line.ok ? classes.ok : classes.refused} data-outcome={line.ok ? 'ok' : 'refused'} data-scan={line.id}>
-              <Text span size="sm" c="dimmed" className={classes.time}>
-                {clock(line.at, i18n.language)}
-              </Text>
-              <Text span ff="monospace" fw={600}>
-                {line.code}
-              </Text>
-              <Badge color={STEP_COLOR[line.step]} variant="light" miw="max-content">
-                {t(STEP_LABEL[line.step])}
-              </Badge>
-              <Text span c={line.ok ? 'green.8' : 'red.8'}>
-                {line.message}
-              </Text>
-            </li>
-          ))}
-        </ol>
-      )}
+      <ScanLog
+        label={t('production.scan.log')}
+        empty={t('production.scan.logEmpty')}
+        lines={log.lines}
+        badge={(line) => ({ color: STEP_COLOR[line.step], label: t(STEP_LABEL[line.step]) })}
+        colourMessages
+      />
 
       <ReprintDialog opened={reprinting} onClose={() => setReprinting(false)} onClosed={focusInput} />
     </Stack>

@@ -1,5 +1,6 @@
-import { Alert, Button, Group, NumberInput, Stack, Switch, Table, TagsInput, TextInput, type NumberInputProps } from '@mantine/core';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { DEFAULT_CHASE_SETTINGS } from '#domain/production/index.js';
+import { Alert, Button, Group, NumberInput, Stack, Switch, Table, TagsInput, Text, TextInput, type NumberInputProps } from '@mantine/core';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router-dom';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -11,6 +12,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { fieldError } from '../../lib/error-message';
 import { useAddRange, useFloorSettings, useRegisteredRanges, useUpdateFloorSettings, useWithdrawRange, type FloorSettings, type RegisteredRange } from './api';
 import { RANGE_STATUS } from './labels';
+import text from '../../components/Text.module.css';
 import classes from './Production.module.css';
 
 /** The ranges' place on this tab, where a held batch's alert sends the administrator. */
@@ -40,7 +42,10 @@ function SettingsForm({ settings }: { settings: FloorSettings }) {
   const [cutoffs, setCutoffs] = useState<string[]>(settings.cutoffs);
   const [cutoffError, setCutoffError] = useState<string | null>(null);
   const [partSheets, setPartSheets] = useState<number | string>(settings.print_file_part_sheets);
+  const [deliveryDays, setDeliveryDays] = useState<number | string>(settings.chase?.delivery_days ?? DEFAULT_CHASE_SETTINGS.deliveryDays);
+  const [arDays, setArDays] = useState<number | string>(settings.chase?.ar_days ?? DEFAULT_CHASE_SETTINGS.arDays);
   const [saved, setSaved] = useState(false);
+  const chaseHintId = useId();
 
   const changeCutoffs = (values: string[]) => {
     const read = values.map((v) => normaliseTime(v));
@@ -59,6 +64,7 @@ function SettingsForm({ settings }: { settings: FloorSettings }) {
         batch: { max_mailpieces: Number(maxMailpieces), max_sheets: Number(maxSheets) },
         cutoffs,
         print_file_part_sheets: Number(partSheets),
+        chase: { delivery_days: Number(deliveryDays), ar_days: Number(arDays) },
       },
       { onSuccess: () => setSaved(true) },
     );
@@ -120,7 +126,29 @@ function SettingsForm({ settings }: { settings: FloorSettings }) {
           onChange={edited(setPartSheets)}
           error={fieldError(update.error, 'print_file_part_sheets')}
         />
-        <ErrorAlert error={update.error} shownFields={['batch.max_mailpieces', 'batch.max_sheets', 'cutoffs', 'print_file_part_sheets']} />
+        {/* The watchdog's delays, with one hint for both (a field's own description would name only it). */}
+        <Stack gap="xs" role="group" aria-describedby={chaseHintId}>
+          <CountInput
+            label={t('production.settings.chaseDeliveryDays')}
+            min={1}
+            max={90}
+            value={deliveryDays}
+            onChange={edited(setDeliveryDays)}
+            error={fieldError(update.error, 'chase.delivery_days')}
+          />
+          <CountInput
+            label={t('production.settings.chaseArDays')}
+            min={1}
+            max={180}
+            value={arDays}
+            onChange={edited(setArDays)}
+            error={fieldError(update.error, 'chase.ar_days')}
+          />
+          <Text size="xs" c="dimmed" id={chaseHintId}>
+            {t('production.settings.chaseHint')}
+          </Text>
+        </Stack>
+        <ErrorAlert error={update.error} shownFields={['batch.max_mailpieces', 'batch.max_sheets', 'cutoffs', 'print_file_part_sheets', 'chase.delivery_days', 'chase.ar_days']} />
         {saved && (
           <Alert color="green" variant="light" role="status">
             {t('production.settings.saved')}
@@ -169,7 +197,7 @@ function AddRangeForm() {
             required
             maxLength={2}
             w={140}
-            classNames={{ input: classes.code }}
+            classNames={{ input: text.code }}
             value={prefix}
             onChange={(e) => setPrefix(e.currentTarget.value.toUpperCase())}
             error={fieldError(add.error, 'prefix')}

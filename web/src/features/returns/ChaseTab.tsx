@@ -5,7 +5,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/format';
 import { useChase, type DeskMailpiece } from './api';
 import { CHASE_LABEL, registeredNumber } from './labels';
-import classes from './Returns.module.css';
+import text from '../../components/Text.module.css';
 
 /**
  * « À relancer »: the registered letters La Poste has said nothing about for too long (no
@@ -44,7 +44,7 @@ export function ChaseTab({ onOpen }: { onOpen: (mailpiece: DeskMailpiece) => voi
               <Table.Td>
                 <StatusBadge color={item.kind === 'no_ar' ? 'orange' : 'red'}>{t(CHASE_LABEL[item.kind])}</StatusBadge>
               </Table.Td>
-              <Table.Th scope="row" className={classes.code} fw={600}>
+              <Table.Th scope="row" className={text.code} fw={600}>
                 {registeredNumber(m.tracking_number) ?? '—'}
               </Table.Th>
               <Table.Td>{m.organisation.name}</Table.Td>

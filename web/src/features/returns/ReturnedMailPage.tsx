@@ -28,7 +28,7 @@ import {
 import { HandoverCounts } from './HandoverCounts';
 import { KIND_COLOR, KIND_LABEL, REASON_LABEL, reasonText, registeredNumber } from './labels';
 import { ResendDialog, type ResendTarget } from './ResendDialog';
-import classes from './Returns.module.css';
+import text from '../../components/Text.module.css';
 
 const KINDS: readonly ReturnKind[] = ['returned', 'ar'];
 
@@ -173,7 +173,7 @@ function ReturnRow({ item: r, language, canResend, onResend }: { item: Mailpiece
       <Table.Td>
         {recipient}
         {number && (
-          <Text size="xs" c="dimmed" className={classes.code}>
+          <Text size="xs" c="dimmed" className={text.code}>
             {number}
           </Text>
         )}
@@ -232,7 +232,7 @@ function FlagsSection() {
         {list.map((f) => (
           <Table.Tr key={f.id} data-flag={f.id}>
             <Table.Th scope="row" fw={400}>
-              <p className={classes.address}>{f.address.lines.join('\n')}</p>
+              <p className={text.address}>{f.address.lines.join('\n')}</p>
             </Table.Th>
             <Table.Td>{reasonText(t, f.reason)}</Table.Td>
             <Table.Td>{formatDateTime(f.flagged_at, i18n.language)}</Table.Td>
@@ -258,7 +258,7 @@ function FlagsSection() {
       >
         <Stack gap="sm">
           <Text>{t('returns.flags.confirmBody')}</Text>
-          {clearing && <p className={classes.address}>{clearing.address.lines.join('\n')}</p>}
+          {clearing && <p className={text.address}>{clearing.address.lines.join('\n')}</p>}
         </Stack>
       </ConfirmDialog>
     </Section>

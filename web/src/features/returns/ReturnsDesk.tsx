@@ -1,19 +1,12 @@
-import { Alert, Badge, Button, FileButton, Group, Image, Kbd, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
-import {
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-  type Dispatch,
-  type DragEvent,
-  type FormEvent,
-  type ReactNode,
-  type RefObject,
-  type SetStateAction,
-} from 'react';
+import { Alert, Button, FileButton, Group, Image, Kbd, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DropZone } from '../../components/DropZone';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ScanCodeField } from '../../components/ScanCodeField';
+import { ScanAnswer, ScanLog, useScanLog, type ScanLogEntry, type ScanLogLines } from '../../components/ScanLog';
 import { formatDateTime } from '../../lib/format';
+import { typesText } from '../../lib/keyboard';
 import { mailpieceStatus } from '../orders/labels';
 import { refusalMessage } from '../orders/ProblemAlert';
 import { beepOk, beepRefused, wakeAudio } from '../production/beep';
@@ -31,18 +24,8 @@ import {
   type ReturnReason,
 } from './api';
 import { KIND_LABEL, REASON_LABEL, reasonText, registeredNumber } from './labels';
+import text from '../../components/Text.module.css';
 import classes from './Returns.module.css';
-
-/** Lines kept in the desk's log, newest first. */
-const LOG_SIZE = 20;
-
-export interface DeskLogLine {
-  id: number;
-  at: Date;
-  what: string;
-  ok: boolean;
-  message: string;
-}
 
 /** The desk's envelope in hand and its log, kept by the page: they stay while the other tab is looked at. */
 export interface DeskSession {
@@ -50,13 +33,11 @@ export interface DeskSession {
   kind: ReturnKind | null;
   reason: ReturnReason | null;
   file: File | null;
-  log: DeskLogLine[];
+  log: ScanLogLines<ScanLogEntry>;
   setMailpiece: (mailpiece: DeskMailpiece | null) => void;
   setKind: (kind: ReturnKind | null) => void;
   setReason: (reason: ReturnReason | null) => void;
   setFile: (file: File | null) => void;
-  setLog: Dispatch<SetStateAction<DeskLogLine[]>>;
-  nextId: RefObject<number>;
 }
 
 export function useDeskSession(): DeskSession {
@@ -64,15 +45,14 @@ export function useDeskSession(): DeskSession {
   const [kind, setKind] = useState<ReturnKind | null>(null);
   const [reason, setReason] = useState<ReturnReason | null>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [log, setLog] = useState<DeskLogLine[]>([]);
-  const nextId = useRef(1);
+  const log = useScanLog<ScanLogEntry>();
   // Another envelope: what came back is chosen again (a letter sent without AR can only come back).
   const setMailpiece = useCallback((next: DeskMailpiece | null) => {
     setMailpieceState(next);
     setKind(next && !next.acknowledgement ? 'returned' : null);
     setReason(null);
   }, []);
-  return { mailpiece, kind, reason, file, log, setMailpiece, setKind, setReason, setFile, setLog, nextId };
+  return { mailpiece, kind, reason, file, log, setMailpiece, setKind, setReason, setFile };
 }
 
 /**
@@ -83,17 +63,6 @@ const SCANNER_GAP_MS = 50;
 
 /** Keys 1–3 choose the reason of a returned letter, 4 an AR card. */
 const KEY_REASON: Record<string, ReturnReason> = { '1': 'address_error', '2': 'not_claimed', '3': 'refused' };
-
-/** Whether a key press belongs to a field where it types text (where 1–4 must not choose). */
-function typesText(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  return target instanceof HTMLInputElement && !['radio', 'checkbox', 'button', 'submit', 'file'].includes(target.type);
-}
-
-function clock(date: Date, language: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', { timeStyle: 'medium' }).format(date);
-}
 
 /** How the desk names an envelope: its registered number, else its recipient. */
 function envelopeName(m: Pick<DeskMailpiece, 'tracking_number' | 'recipient' | 'id'>): string {
@@ -117,7 +86,7 @@ function MailpieceCard({ mailpiece: m }: { mailpiece: DeskMailpiece }) {
   const rows: Array<[string, ReactNode]> = [
     [t('returns.card.order'), m.order.name],
     [t('returns.card.client'), m.organisation.name],
-    [t('returns.card.number'), number ? <span className={classes.code}>{number}</span> : t('returns.card.notRegistered')],
+    [t('returns.card.number'), number ? <span className={text.code}>{number}</span> : t('returns.card.notRegistered')],
     [t('returns.card.status'), mailpieceStatus(t, m.status)],
     [t('returns.card.ar'), m.acknowledgement ? t('returns.card.withAr') : t('returns.card.withoutAr')],
     [t('returns.card.deposited'), at(m.deposited_at)],
@@ -133,7 +102,7 @@ function MailpieceCard({ mailpiece: m }: { mailpiece: DeskMailpiece }) {
             <Text size="sm" c="dimmed">
               {t('returns.card.recipient')}
             </Text>
-            <p className={classes.address}>{m.recipient.address.join('\n')}</p>
+            <p className={text.address}>{m.recipient.address.join('\n')}</p>
             {m.recipient.country !== 'FR' && <Text size="sm">{m.recipient.country}</Text>}
           </div>
           <SimpleGrid component="dl" cols={2} spacing="xs" verticalSpacing={4} m={0}>
@@ -184,7 +153,6 @@ function ScanPicker({
   error: string | null;
 }) {
   const { t } = useTranslation();
-  const [over, setOver] = useState(false);
   const [preview, setPreview] = useState<string | null>(null);
   const resetRef = useRef<() => void>(null);
 
@@ -204,61 +172,70 @@ function ScanPicker({
     };
   }, [file]);
 
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    if (!disabled) onFile(event.dataTransfer.files.item(0));
-  };
-
   return (
-    <div
-      role="group"
-      aria-labelledby="desk-scan-label"
-      aria-describedby="desk-scan-hint"
-      className={classes.dropZone}
-      data-over={over || undefined}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
-    >
-      <Stack gap="xs">
-        <Text fw={600} id="desk-scan-label">
-          {t('returns.desk.scan')}
+    <DropZone label={t('returns.desk.scan')} hint={t('returns.desk.scanHint')} onFile={onFile} disabled={disabled}>
+      <Group gap="sm">
+        <FileButton
+          onChange={(chosen) => {
+            resetRef.current?.();
+            onFile(chosen);
+          }}
+          accept={SCAN_ACCEPT}
+          resetRef={resetRef}
+          disabled={disabled}
+        >
+          {(props) => (
+            <Button {...props} ref={buttonRef} variant="light" size="md">
+              {t('returns.desk.chooseScan')}
+            </Button>
+          )}
+        </FileButton>
+        <Text size="sm" c={file ? undefined : 'dimmed'} aria-live="polite">
+          {file ? t('returns.desk.chosen', { name: file.name, size: kilobytes(file.size) }) : t('returns.desk.noScan')}
         </Text>
-        <Text size="sm" c="dimmed" id="desk-scan-hint">
-          {t('returns.desk.scanHint')}
+      </Group>
+      {error && (
+        <Text c="red" size="sm" role="alert">
+          {error}
         </Text>
-        <Group gap="sm">
-          <FileButton
-            onChange={(chosen) => {
-              resetRef.current?.();
-              onFile(chosen);
-            }}
-            accept={SCAN_ACCEPT}
-            resetRef={resetRef}
-            disabled={disabled}
-          >
-            {(props) => (
-              <Button {...props} ref={buttonRef} variant="light" size="md">
-                {t('returns.desk.chooseScan')}
-              </Button>
-            )}
-          </FileButton>
-          <Text size="sm" c={file ? undefined : 'dimmed'} aria-live="polite">
-            {file ? t('returns.desk.chosen', { name: file.name, size: kilobytes(file.size) }) : t('returns.desk.noScan')}
-          </Text>
-        </Group>
-        {error && (
-          <Text c="red" size="sm" role="alert">
-            {error}
-          </Text>
-        )}
-        {preview && <Image src={preview} alt={t('returns.desk.previewAlt', { name: file?.name ?? '' })} className={classes.preview} fit="contain" w="auto" />}
-      </Stack>
-    </div>
+      )}
+      {preview && <Image src={preview} alt={t('returns.desk.previewAlt', { name: file?.name ?? '' })} className={classes.preview} fit="contain" w="auto" />}
+    </DropZone>
+  );
+}
+
+/** A required choice of the desk (what came back, why): its label, the buttons, what is missing. */
+function DeskChoice<T extends string>({
+  id,
+  label,
+  value,
+  onChange,
+  data,
+  color,
+  disabled,
+  error,
+}: {
+  id: string;
+  label: string;
+  value: T | null;
+  onChange: (value: T) => void;
+  data: Array<{ value: T; label: string }>;
+  color?: string;
+  disabled: boolean;
+  error: string | null;
+}) {
+  return (
+    <Stack gap="xs">
+      <Text id={id} fw={500}>
+        {label}
+      </Text>
+      <SegmentedControl aria-labelledby={id} fullWidth size="lg" color={color} value={value ?? ''} onChange={(chosen) => onChange(chosen as T)} disabled={disabled} data={data} />
+      {error && (
+        <Text c="red" size="sm" role="alert">
+          {error}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -326,7 +303,7 @@ function DeskSearch({ onPick }: { onPick: (mailpiece: DeskMailpiece) => void }) 
                     </Table.Th>
                     <Table.Td>{m.order.name}</Table.Td>
                     <Table.Td>{m.organisation.name}</Table.Td>
-                    <Table.Td className={classes.code}>{registeredNumber(m.tracking_number) ?? '—'}</Table.Td>
+                    <Table.Td className={text.code}>{registeredNumber(m.tracking_number) ?? '—'}</Table.Td>
                     <Table.Td>{mailpieceStatus(t, m.status)}</Table.Td>
                     <Table.Td>{m.deposited_at ? formatDateTime(m.deposited_at, i18n.language) : '—'}</Table.Td>
                     <Table.Td>
@@ -352,10 +329,10 @@ function DeskSearch({ onPick }: { onPick: (mailpiece: DeskMailpiece) => void }) 
  * field is ready for the next envelope. A code that cannot be read: the search below.
  */
 export function ReturnsDesk({ session }: { session: DeskSession }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const lookup = useDeskLookup();
   const record = useRecordReturn();
-  const { mailpiece, kind, reason, file, log, setMailpiece, setKind, setReason, setFile, setLog, nextId } = session;
+  const { mailpiece, kind, reason, file, log, setMailpiece, setKind, setReason, setFile } = session;
   const [code, setCode] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [missing, setMissing] = useState(false);
@@ -379,10 +356,7 @@ export function ReturnsDesk({ session }: { session: DeskSession }) {
     return () => clearTimeout(timer);
   }, [focusCode]);
 
-  const note = useCallback(
-    (line: Omit<DeskLogLine, 'id' | 'at'>) => setLog((lines) => [{ ...line, at: new Date(), id: nextId.current++ }, ...lines].slice(0, LOG_SIZE)),
-    [setLog, nextId],
-  );
+  const note = (line: Omit<ScanLogEntry, 'id' | 'at'>) => log.add({ ...line, at: new Date() });
 
   const clear = useCallback(() => {
     setMailpiece(null);
@@ -481,8 +455,7 @@ export function ReturnsDesk({ session }: { session: DeskSession }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [mailpiece, kind, reason, busy, clear, focusCode, setKind, setReason]);
 
-  const submitCode = (event: FormEvent) => {
-    event.preventDefault();
+  const submitCode = () => {
     const typed = code.trim();
     if (typed === '' || busy) return;
     wakeAudio(); // while the key press still counts as the person's gesture
@@ -534,40 +507,23 @@ export function ReturnsDesk({ session }: { session: DeskSession }) {
     );
   };
 
-  const latest = log[0];
   const percent = Math.round((progress ?? 0) * 100);
   const kinds: ReturnKind[] = mailpiece?.acknowledgement ? ['returned', 'ar'] : ['returned'];
 
   return (
     <Stack gap="lg">
-      <form onSubmit={submitCode} noValidate>
-        <Group align="flex-end" gap="sm" wrap="nowrap">
-          <TextInput
-            ref={codeRef}
-            label={t('returns.desk.code')}
-            description={t('returns.desk.codeHint')}
-            size="xl"
-            classNames={{ input: classes.code }}
-            flex={1}
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value)}
-          />
-          <Button type="submit" size="xl" variant="default" loading={lookup.isPending}>
-            {t('returns.desk.find')}
-          </Button>
-        </Group>
-      </form>
+      <ScanCodeField
+        inputRef={codeRef}
+        label={t('returns.desk.code')}
+        description={t('returns.desk.codeHint')}
+        submitLabel={t('returns.desk.find')}
+        value={code}
+        onChange={setCode}
+        onSubmit={submitCode}
+        loading={lookup.isPending}
+      />
 
-      <div aria-live="polite" role="status" className={classes.latest}>
-        {latest && (
-          <Text size="xl" fw={600} c={latest.ok ? 'green.8' : 'red.8'} data-outcome={latest.ok ? 'ok' : 'refused'}>
-            {latest.message}
-          </Text>
-        )}
-      </div>
+      <ScanAnswer latest={log.lines[0]} />
 
       {mailpiece ? (
         <Stack gap="md">
@@ -578,50 +534,30 @@ export function ReturnsDesk({ session }: { session: DeskSession }) {
                 {t('returns.desk.recordTitle')}
               </Title>
               <div ref={choiceRef} tabIndex={-1} role="group" aria-labelledby="desk-kind-label" aria-describedby="desk-keys">
-                <Stack gap="xs">
-                  <Text id="desk-kind-label" fw={500}>
-                    {t('returns.desk.kind')}
-                  </Text>
-                  <SegmentedControl
-                    aria-labelledby="desk-kind-label"
-                    fullWidth
-                    size="lg"
-                    value={kind ?? ''}
-                    onChange={(value) => {
-                      setKind(value as ReturnKind);
-                      if (value === 'ar') setReason(null);
-                    }}
-                    disabled={busy}
-                    data={kinds.map((k) => ({ value: k, label: t(KIND_LABEL[k]) }))}
-                  />
-                  {missing && !kind && (
-                    <Text c="red" size="sm" role="alert">
-                      {t('returns.desk.kindRequired')}
-                    </Text>
-                  )}
-                </Stack>
+                <DeskChoice
+                  id="desk-kind-label"
+                  label={t('returns.desk.kind')}
+                  value={kind}
+                  onChange={(value) => {
+                    setKind(value);
+                    if (value === 'ar') setReason(null);
+                  }}
+                  disabled={busy}
+                  data={kinds.map((k) => ({ value: k, label: t(KIND_LABEL[k]) }))}
+                  error={missing && !kind ? t('returns.desk.kindRequired') : null}
+                />
               </div>
               {kind === 'returned' && (
-                <Stack gap="xs">
-                  <Text id="desk-reason-label" fw={500}>
-                    {t('returns.desk.reason')}
-                  </Text>
-                  <SegmentedControl
-                    aria-labelledby="desk-reason-label"
-                    fullWidth
-                    size="lg"
-                    color="red"
-                    value={reason ?? ''}
-                    onChange={(value) => setReason(value as ReturnReason)}
-                    disabled={busy}
-                    data={RETURN_REASONS.map((r) => ({ value: r, label: t(REASON_LABEL[r]) }))}
-                  />
-                  {missing && !reason && (
-                    <Text c="red" size="sm" role="alert">
-                      {t('returns.desk.reasonRequired')}
-                    </Text>
-                  )}
-                </Stack>
+                <DeskChoice
+                  id="desk-reason-label"
+                  label={t('returns.desk.reason')}
+                  color="red"
+                  value={reason}
+                  onChange={setReason}
+                  disabled={busy}
+                  data={RETURN_REASONS.map((r) => ({ value: r, label: t(REASON_LABEL[r]) }))}
+                  error={missing && !reason ? t('returns.desk.reasonRequired') : null}
+                />
               )}
               <Text size="sm" c="dimmed" id="desk-keys">
                 {t('returns.desk.keysBefore')} <Kbd>1</Kbd> {t('returns.reasonShort.address_error')}, <Kbd>2</Kbd> {t('returns.reasonShort.not_claimed')}, <Kbd>3</Kbd>{' '}
@@ -671,26 +607,12 @@ export function ReturnsDesk({ session }: { session: DeskSession }) {
         <Title order={2} size="h3">
           {t('returns.desk.log')}
         </Title>
-        {log.length === 0 ? (
-          <Text c="dimmed">{t('returns.desk.logEmpty')}</Text>
-        ) : (
-          <ol className={classes.log} aria-label={t('returns.desk.log')}>
-            {log.map((line) => (
-              <li key={line.id} className={line.ok ? classes.ok : classes.refused} data-outcome={line.ok ? 'ok' : 'refused'}>
-                <Text span size="sm" c="dimmed" className={classes.time}>
-                  {clock(line.at, i18n.language)}
-                </Text>
-                <Text span ff="monospace" fw={600}>
-                  {line.what}
-                </Text>
-                <Badge color={line.ok ? 'green' : 'red'} variant="light" miw="max-content">
-                  {line.ok ? t('returns.desk.ok') : t('returns.desk.refusedShort')}
-                </Badge>
-                <Text span>{line.message}</Text>
-              </li>
-            ))}
-          </ol>
-        )}
+        <ScanLog
+          label={t('returns.desk.log')}
+          empty={t('returns.desk.logEmpty')}
+          lines={log.lines}
+          badge={(line) => (line.ok ? { color: 'green', label: t('returns.desk.ok') } : { color: 'red', label: t('returns.desk.refusedShort') })}
+        />
       </Stack>
     </Stack>
   );

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { DocumentDto, OrderDto } from '../api';
 import type { OrderForm, SplitMode } from '../form';
 import { formatCount } from '../labels';
+import text from '../../../components/Text.module.css';
 import classes from '../Orders.module.css';
 import { QuoteSummary } from '../QuoteTable';
 import { MAX_ADDRESS_LINES, newRow, parseRecipients, rowProblem, toRecipients, type ParsedRecipients, type RecipientRow, type RowProblem } from '../recipients';
@@ -155,7 +156,7 @@ export function RecipientsStep({
             <Stack gap="md">
               <Stack gap="xs">
                 <Text fw={600}>{t('orders.recipients.readOnPage1')}</Text>
-                {lines.length > 0 ? <pre className={classes.address}>{lines.join('\n')}</pre> : <Text c="dimmed">{t('orders.document.noAddress')}</Text>}
+                {lines.length > 0 ? <pre className={`${text.address} ${classes.addressFrame}`}>{lines.join('\n')}</pre> : <Text c="dimmed">{t('orders.document.noAddress')}</Text>}
               </Stack>
               <Radio.Group label={t('orders.recipients.split.label')} value={form.splitMode} onChange={(mode) => update({ splitMode: mode as SplitMode })}>
                 <Stack gap="xs" mt={6}>
