@@ -53,3 +53,45 @@ export const webhookDelivery = z
 export const notificationSettings = z
   .strictObject({ events: z.array(z.enum(NOTIFIABLE_EVENTS)).max(NOTIFIABLE_EVENTS.length).meta({ description: 'events of your orders you are told of by e-mail' }) })
   .meta({ id: 'NotificationSettings' });
+
+/**
+ * The tracking tab (M-5.1, M-2.3): every mailpiece the caller may see — a client administrator
+ * the organisation's, a user their own orders' — newest first, filtered, page by page.
+ */
+export const trackingFilter = z.strictObject({
+  status: z.string().regex(/^[a-z_]{3,20}$/).optional(),
+  kind: z.enum(['paper', 'electronic']).optional(),
+  mail_class: z.enum(['priority', 'non_priority', 'registered', 'simple']).optional().meta({ description: 'paper: priority, non_priority, registered; e-letters: simple, registered' }),
+  from: z.iso.date().optional().meta({ description: 'submitted on or after (YYYY-MM-DD, Paris)' }),
+  to: z.iso.date().optional().meta({ description: 'submitted on or before (YYYY-MM-DD, Paris)' }),
+  sender: z.string().regex(/^usr_[0-9a-z]{26}$/).optional().meta({ description: 'the user who created the order' }),
+  recipient: z.string().trim().min(2).max(100).optional().meta({ description: 'part of the recipient’s name, address or e-mail' }),
+  number: z.string().trim().min(4).max(40).optional().meta({ description: 'a registered number or an e-letter’s envoi number' }),
+  q: z.string().trim().min(2).max(100).optional().meta({ description: 'searches the order’s name, the recipient and the numbers' }),
+  organisation: z.string().regex(/^org_[0-9a-z]{26}$/).optional().meta({ description: 'provider staff: one client organisation' }),
+});
+
+export const trackingListQuery = trackingFilter.extend({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const trackedMailpiece = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    kind: z.enum(['paper', 'electronic']),
+    mail_class: z.string().nullable(),
+    recipient: z.object({ name: z.string().nullable(), address: z.array(z.string()), email: z.string().nullable() }),
+    number: z.string().nullable().meta({ description: 'registered number (paper) or envoi number (e-letter)' }),
+    order: z.object({ id: z.string(), name: z.string(), submitted_at: timestamp.nullable() }),
+    sender: z.object({ id: z.string(), name: z.string() }),
+    organisation: z.object({ id: z.string(), name: z.string() }),
+    updated_at: timestamp,
+  })
+  .meta({ id: 'TrackedMailpiece' });
+
+export const trackingList = z.object({ data: z.array(trackedMailpiece), next_cursor: z.string().nullable() }).meta({ id: 'TrackedMailpieceList' });
+
+export type TrackingFilter = z.infer<typeof trackingFilter>;
+export type TrackedMailpieceDto = z.infer<typeof trackedMailpiece>;

@@ -112,6 +112,8 @@ const expected: Record<string, readonly Role[] | 'public' | 'recipient'> = {
   'DELETE /api/v1/archive/:id/legal-hold': ['client_admin'],
   'POST /api/v1/archive/:id/destruction/approve': ['client_admin'],
   // After the handover (M-6.a): the desk is the floor's; what came back is read by its client and staff.
+  'GET /api/v1/tracking/mailpieces': ALL,
+  'GET /api/v1/tracking/mailpieces/export': ALL,
   'GET /api/v1/returns/desk/lookup': FLOOR,
   'GET /api/v1/postal-tracking/chase': FLOOR,
   'GET /api/v1/returns/inbox': FLOOR,

@@ -18,6 +18,7 @@ import * as m0017 from './0017-trust-checkpoints.js';
 import * as m0018 from './0018-archive.js';
 import * as m0019 from './0019-eletters.js';
 import * as m0020 from './0020-after-handover.js';
+import * as m0021 from './0021-tracking-list.js';
 
 /** Forward-only, in order. A migration is never edited once it has shipped: add the next one. */
 export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
@@ -41,4 +42,5 @@ export const migrations: ReadonlyArray<{ id: string; statements: string[] }> = [
   { id: '0018-archive', statements: m0018.statements },
   { id: '0019-eletters', statements: m0019.statements },
   { id: '0020-after-handover', statements: m0020.statements },
+  { id: '0021-tracking-list', statements: m0021.statements },
 ];

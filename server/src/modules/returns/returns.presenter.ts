@@ -1,4 +1,5 @@
 import type { AddressFlagDto, DeskMailpieceDto, ReturnDto } from '#contracts/returns.js';
+import { CSV_BOM, csvRow } from '../../platform/http/csv.js';
 import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
 import type { DeskMailpiece } from './desk.js';
 import type { AddressFlagRow, ReturnView } from './returns.js';
@@ -39,16 +40,7 @@ export const presentAddressFlag = (f: AddressFlagRow): AddressFlagDto => ({
 
 const REASONS = { address_error: 'NPAI (adresse inconnue)', not_claimed: 'non réclamé', refused: 'refusé' } as const;
 
-/** A cell as a spreadsheet must not take it for a formula (CSV injection), quoted when needed. */
-function cell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/**
- * The returns export as French offices open it: UTF-8 with a byte-order mark (Excel reads the
- * accents), semicolons between cells, one line per return.
- */
+/** The returns export, one line per return (platform/http/csv.ts: how French offices read CSV). */
 export const CSV_HEADER = ['reçu le', 'type', 'motif', 'commande', 'numéro de recommandé', 'destinataire', 'adresse', 'pays', 'statut du pli', 'scan', 'renvoyé par'];
 
 export function csvLine(r: ReturnView, publicUrl: string): string {
@@ -65,7 +57,7 @@ export function csvLine(r: ReturnView, publicUrl: string): string {
     `${publicUrl.replace(/\/$/, '')}/api/v1/returns/${r.id}/scan`,
     r.resentBy ?? '',
   ];
-  return values.map(cell).join(';') + '\r\n';
+  return csvRow(values);
 }
 
-export const csvHead = () => '\ufeff' + CSV_HEADER.map(cell).join(';') + '\r\n';
+export const csvHead = () => CSV_BOM + csvRow(CSV_HEADER);

@@ -1,17 +1,38 @@
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { anyUser, requirePrincipal } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/openapi.js';
 import type { DB } from '../../platform/db/schema.js';
+import { CSV_BOM, csvRow } from '../../platform/http/csv.js';
 import { createEventFeed } from './event-feed.js';
+import { allTracked, listTracked, type TrackedMailpiece } from './mailpiece-list.js';
 import { streamEvents } from './event-stream.js';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, notificationSettings, retryDelivery, setNotificationSettings, type WebhookDeps } from './webhooks.js';
-import { createWebhookBody, notificationSettings as notificationSettingsSchema, webhookCreated, webhookDelivery, webhookSchema } from '#contracts/tracking.js';
+import { createWebhookBody, notificationSettings as notificationSettingsSchema, trackingFilter, trackingList, trackingListQuery, webhookCreated, webhookDelivery, webhookSchema, type TrackedMailpieceDto } from '#contracts/tracking.js';
 import { idOf } from '#contracts/common.js';
 import { isoTime, isoTimeOrNull } from '../../platform/http/wire.js';
 import type { Policy } from '../../platform/http/auth.js';
+
+const presentTracked = (m: TrackedMailpiece): TrackedMailpieceDto => ({
+  id: m.id,
+  status: m.status,
+  kind: m.kind,
+  mail_class: m.mailClass,
+  recipient: m.recipient,
+  number: m.number,
+  order: { id: m.order.id, name: m.order.name, submitted_at: isoTimeOrNull(m.order.submittedAt) },
+  sender: m.sender,
+  organisation: m.organisation,
+  updated_at: isoTime(m.updatedAt),
+});
+
+const TRACKING_CSV_HEADER = ['pli', 'état', 'type', 'classe', 'destinataire', 'adresse', 'e-mail', 'numéro', 'commande', 'envoyée le', 'expéditeur', 'organisation', 'mis à jour le'];
+
+const trackedCsvRow = (m: TrackedMailpiece) =>
+  csvRow([m.id, m.status, m.kind === 'paper' ? 'papier' : 'électronique', m.mailClass, m.recipient.name, m.recipient.address.join(', '), m.recipient.email, m.number, m.order.name, m.order.submittedAt?.toISOString(), m.sender.name, m.organisation.name, m.updatedAt.toISOString()]);
 
 /** Webhooks belong to a client organisation; its administrator manages them. */
 const webhookAdmin: Policy = (p) => p.role === 'client_admin';
@@ -26,6 +47,30 @@ export function trackingRoutes(deps: { db: Kysely<DB>; webhooks: WebhookDeps; on
       for (const res of open) res.end();
       feed.close();
     });
+
+    app.get(
+      '/api/v1/tracking/mailpieces',
+      { config: { policy: anyUser }, schema: { tags: ['tracking'], summary: 'The tracking tab: every mailpiece you may see (administrators: the organisation’s; users: their own orders’), newest first, filtered', querystring: trackingListQuery, response: { 200: trackingList, ...problemResponses(400) } } },
+      async (request) => {
+        const page = await listTracked(deps.db, requirePrincipal(request), request.query);
+        return { data: page.data.map(presentTracked), next_cursor: page.next_cursor };
+      },
+    );
+
+    app.get(
+      '/api/v1/tracking/mailpieces/export',
+      { config: { policy: anyUser }, schema: { tags: ['tracking'], summary: 'The same list, every page of it, as CSV (UTF-8, semicolons: opens in a French spreadsheet)', querystring: trackingFilter, produces: ['text/csv'], response: { 200: z.any().meta({ description: 'CSV' }) } } },
+      async (request, reply) => {
+        const rows = allTracked(deps.db, requirePrincipal(request), request.query);
+        const body = Readable.from(
+          (async function* () {
+            yield CSV_BOM + csvRow(TRACKING_CSV_HEADER);
+            for await (const m of rows) yield trackedCsvRow(m);
+          })(),
+        );
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="suivi-${new Date().toISOString().slice(0, 10)}.csv"`).header('cache-control', 'private, no-store').send(body);
+      },
+    );
 
     app.get(
       '/api/v1/events/stream',
