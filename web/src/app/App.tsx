@@ -43,6 +43,8 @@ const RecipientLetterPage = lazy(() => import('../features/recipient/RecipientPa
 // What comes back from La Poste: the floor's returns desk, and the client's returned mail.
 const ReturnsDeskPage = lazy(() => import('../features/returns/ReturnsDeskPage').then((m) => ({ default: m.ReturnsDeskPage })));
 const ReturnedMailPage = lazy(() => import('../features/returns/ReturnedMailPage').then((m) => ({ default: m.ReturnedMailPage })));
+// The tracking tab: every mailpiece the client may follow.
+const TrackingPage = lazy(() => import('../features/tracking-tab/TrackingPage').then((m) => ({ default: m.TrackingPage })));
 const WebhooksPage = lazy(() => import('../features/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 
 const theme = createTheme({
@@ -90,7 +92,7 @@ export function App() {
               <Route path="orders/new" element={<MenuPage to="/orders"><NewOrderPage /></MenuPage>} />
               <Route path="orders/:id" element={<MenuPage to="/orders"><OrderPage /></MenuPage>} />
               <Route path="eletters/new" element={<MenuPage to="/orders"><NewEletterPage /></MenuPage>} />
-              <Route path="tracking" element={<MenuPage to="/tracking"><ComingSoonPage feature="tracking" /></MenuPage>} />
+              <Route path="tracking" element={<MenuPage to="/tracking"><TrackingPage /></MenuPage>} />
               <Route path="returned-mail" element={<MenuPage to="/returned-mail"><ReturnedMailPage /></MenuPage>} />
               <Route path="archive" element={<MenuPage to="/archive"><ArchivePage /></MenuPage>} />
               <Route path="archive/:id" element={<MenuPage to="/archive"><ArchiveItemPage /></MenuPage>} />

@@ -4,7 +4,6 @@ import { Page } from '../../components/Page';
 
 // What each page will hold, in one or two honest sentences: no fake buttons, no sample data.
 const TEXT = {
-  tracking: { title: 'nav.tracking', body: 'comingSoon.tracking' },
   support: { title: 'nav.support', body: 'comingSoon.support' },
   supportDesk: { title: 'nav.supportDesk', body: 'comingSoon.supportDesk' },
 } as const;

@@ -1,18 +1,14 @@
-import { Anchor, Button, Drawer, Stack, Text } from '@mantine/core';
-import type { TFunction } from 'i18next';
+import { Anchor, Button, Stack } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { Loading } from '../../components/Loading';
 import { Section } from '../../components/Section';
-import { formatDateTime } from '../../lib/format';
 import type { Mailpiece, OrderDto } from '../orders/api';
 import type { LetterColumn } from '../orders/OrderDetails';
-import { eventLabel } from '../webhooks/labels';
-import { useMailpieceHistory, useOrderHandoverSummary, useOrderReturns, type MailpieceEvent, type MailpieceReturn } from './api';
+import { useOrderHandoverSummary, useOrderReturns, type MailpieceReturn } from './api';
 import { HandoverCounts } from './HandoverCounts';
-import { reasonText } from './labels';
+import { MailpieceHistoryDrawer } from './MailpieceHistoryDrawer';
 import { ResendDialog, type ResendTarget } from './ResendDialog';
 
 /** A mailpiece's statuses once handed to La Poste. */
@@ -44,50 +40,6 @@ export function OrderHandover({ order }: { order: OrderDto }) {
     >
       <HandoverCounts summary={summary.data} label={t('returns.order.title')} />
     </Section>
-  );
-}
-
-/** An event of a mailpiece's timeline in words, with what La Poste said or why it came back. */
-function eventWords(t: TFunction, event: MailpieceEvent): string {
-  const d = event.detail;
-  if (event.type === 'mailpiece.postal_event' && typeof d.label === 'string') return t('returns.history.postal', { label: d.label });
-  const words = eventLabel(t, event.type);
-  if (event.type === 'mailpiece.returned' && typeof d.reason === 'string') return `${words} (${reasonText(t, d.reason)})`;
-  return words;
-}
-
-function HistoryDrawer({ mailpiece, orderId, onClose }: { mailpiece: Mailpiece | null; orderId: string; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
-  const history = useMailpieceHistory(mailpiece?.id ?? null, orderId);
-  const events = history.data ?? [];
-  return (
-    <Drawer
-      opened={mailpiece !== null}
-      onClose={onClose}
-      position="right"
-      size="md"
-      title={t('returns.history.title', { recipient: mailpiece?.recipient.address[0] ?? '' })}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-    >
-      {history.isPending ? (
-        <Loading />
-      ) : history.isError ? (
-        <ErrorAlert error={history.error} />
-      ) : events.length === 0 ? (
-        <Text c="dimmed">{t('returns.history.empty')}</Text>
-      ) : (
-        <Stack component="ol" gap="sm" m={0} p={0} style={{ listStyle: 'none' }} aria-label={t('returns.history.label')}>
-          {events.map((e, index) => (
-            <li key={`${e.type}-${e.at}-${index}`}>
-              <Text size="xs" c="dimmed">
-                {formatDateTime(typeof e.detail.at === 'string' && e.type === 'mailpiece.postal_event' ? e.detail.at : e.at, i18n.language)}
-              </Text>
-              <Text fw={500}>{eventWords(t, e)}</Text>
-            </li>
-          ))}
-        </Stack>
-      )}
-    </Drawer>
   );
 }
 
@@ -149,7 +101,10 @@ export function useLetterFollowUp(order: OrderDto): { column: LetterColumn | und
     dialogs: (
       <>
         <ResendDialog target={resending} onClose={() => setResending(null)} />
-        <HistoryDrawer mailpiece={history} orderId={order.id} onClose={() => setHistory(null)} />
+        <MailpieceHistoryDrawer
+          target={history?.id ? { id: history.id, orderId: order.id, recipient: history.recipient.address[0] ?? '' } : null}
+          onClose={() => setHistory(null)}
+        />
       </>
     ),
   };
