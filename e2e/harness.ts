@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
+import type { APIResponse, Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { generate } from 'otplib';
 
@@ -283,4 +283,20 @@ export async function mailTo(to: string): Promise<string | null> {
   return (await readFile(path.join(dir, last), 'utf8'))
     .replace(/=\r?\n/g, '')
     .replace(/(?:=[0-9A-F]{2})+/g, (m) => Buffer.from(m.replace(/=/g, ''), 'hex').toString('utf8'));
+}
+
+/** The API as the signed-in person of `page` calls it: their session cookie, their CSRF token on writes. */
+export async function apiOf(page: Page, url: (path: string) => string) {
+  const session = await page.request.get(url('/api/v1/session'));
+  assert.equal(session.status(), 200, await session.text());
+  const headers = { 'X-CSRF-Token': ((await session.json()) as { csrf_token: string }).csrf_token };
+  const check = async (what: string, answer: APIResponse, status: number) => {
+    assert.equal(answer.status(), status, `${what}: ${answer.status()} ${await answer.text()}`);
+    return answer.status() === 204 ? null : ((await answer.json()) as Record<string, unknown>);
+  };
+  return {
+    get: async (p: string) => (await check(`GET ${p}`, await page.request.get(url(p)), 200)) as Record<string, any>,
+    post: async (p: string, data: unknown, status: number, multipart?: Record<string, { name: string; mimeType: string; buffer: Buffer }>) =>
+      (await check(`POST ${p}`, await page.request.post(url(p), { headers, ...(multipart ? { multipart } : { data: data ?? {} }) }), status)) as Record<string, any>,
+  };
 }

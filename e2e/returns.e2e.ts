@@ -11,8 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
-import type { APIResponse, Page } from 'playwright-core';
-import { DEMO_PASSWORD, eventually, field, journey, see, signInStaff } from './harness';
+import { apiOf, DEMO_PASSWORD, eventually, field, journey, see, signInStaff } from './harness';
 
 const CLIENT_EMAIL = 'user@mairie-demo.test';
 const OPERATOR_EMAIL = 'operator@pli.test';
@@ -39,22 +38,6 @@ function png(width: number, height: number): Buffer {
   const rows = Buffer.alloc((width + 1) * height, 0xd0);
   for (let y = 0; y < height; y += 1) rows[y * (width + 1)] = 0; // filter byte of each row
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** The API as the signed-in person of `page` calls it: their session cookie, their CSRF token on writes. */
-async function apiOf(page: Page, url: (path: string) => string) {
-  const session = await page.request.get(url('/api/v1/session'));
-  assert.equal(session.status(), 200, await session.text());
-  const headers = { 'X-CSRF-Token': ((await session.json()) as { csrf_token: string }).csrf_token };
-  const check = async (what: string, answer: APIResponse, status: number) => {
-    assert.equal(answer.status(), status, `${what}: ${answer.status()} ${await answer.text()}`);
-    return answer.status() === 204 ? null : ((await answer.json()) as Record<string, unknown>);
-  };
-  return {
-    get: async (p: string) => (await check(`GET ${p}`, await page.request.get(url(p)), 200)) as Record<string, any>,
-    post: async (p: string, data: unknown, status: number, multipart?: Record<string, { name: string; mimeType: string; buffer: Buffer }>) =>
-      (await check(`POST ${p}`, await page.request.post(url(p), { headers, ...(multipart ? { multipart } : { data: data ?? {} }) }), status)) as Record<string, any>,
-  };
 }
 
 /** As printed on the coupon: « DM 000 000 0012 3 ». */

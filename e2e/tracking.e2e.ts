@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { APIResponse, Page } from 'playwright-core';
-import { DEMO_PASSWORD, eventually, field, journey, see } from './harness';
+import { apiOf, DEMO_PASSWORD, eventually, field, journey, see } from './harness';
 
 const CLIENT_EMAIL = 'user@mairie-demo.test';
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/letters/lettre-1-page.pdf');
@@ -17,22 +16,6 @@ const RUN = Date.now().toString(36);
 const FIRST = `Relances cantine ${RUN}`;
 const SECOND = `Convocations conseil ${RUN}`;
 const CSV_HEADER = 'pli;état;type;classe;destinataire;adresse;e-mail;numéro;commande;envoyée le;expéditeur;organisation;mis à jour le';
-
-/** The API as the signed-in person of `page` calls it: their session cookie, their CSRF token on writes. */
-async function apiOf(page: Page, url: (path: string) => string) {
-  const session = await page.request.get(url('/api/v1/session'));
-  assert.equal(session.status(), 200, await session.text());
-  const headers = { 'X-CSRF-Token': ((await session.json()) as { csrf_token: string }).csrf_token };
-  const check = async (what: string, answer: APIResponse, status: number) => {
-    assert.equal(answer.status(), status, `${what}: ${answer.status()} ${await answer.text()}`);
-    return answer.status() === 204 ? null : ((await answer.json()) as Record<string, unknown>);
-  };
-  return {
-    get: async (p: string) => (await check(`GET ${p}`, await page.request.get(url(p)), 200)) as Record<string, any>,
-    post: async (p: string, data: unknown, status: number, multipart?: Record<string, { name: string; mimeType: string; buffer: Buffer }>) =>
-      (await check(`POST ${p}`, await page.request.post(url(p), { headers, ...(multipart ? { multipart } : { data: data ?? {} }) }), status)) as Record<string, any>,
-  };
-}
 
 test('a client follows their letters in « Suivi »: both listed, one found by its order’s name, its history, and the CSV export', { timeout: 180_000 }, (t) =>
   journey(t, async ({ page, url, step }) => {

@@ -5,7 +5,7 @@ import { isProviderRole } from '#domain/roles.js';
 import { AppError, message, notFound } from '../../errors.js';
 import { inScope, systemScope, type Tx } from '../../platform/db/scope.js';
 import type { AddressFlagsTable } from '../../platform/db/schema.js';
-import { decodeCursor, toPage } from '../../platform/http/pagination.js';
+import { allPages, decodeCursor, toPage } from '../../platform/http/pagination.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 import { archiveReturnedScan, type ArchiveDeps } from '../archive/index.js';
 import { createFollowUpOrder, type OrderInput } from '../orders/index.js';
@@ -30,7 +30,7 @@ export interface ReturnView {
   receivedAt: Date;
 }
 
-function returnsQuery(tx: Tx, principal: UserPrincipal) {
+function returnsQuery(tx: Tx, principal: UserPrincipal, f: Omit<ReturnsFilter, 'cursor' | 'limit'> = {}) {
   let q = tx
     .selectFrom('mailpiece_returns as r')
     .innerJoin('mailpieces as m', 'm.id', 'r.mailpiece_id')
@@ -43,6 +43,7 @@ function returnsQuery(tx: Tx, principal: UserPrincipal) {
       'r.scan_content_type',
       'r.scan_size_bytes',
       'r.scan_filename',
+      'r.scan_sha256',
       'r.received_at',
       'm.id as mailpiece_id',
       'm.status as mailpiece_status',
@@ -65,6 +66,10 @@ function returnsQuery(tx: Tx, principal: UserPrincipal) {
     ]);
   if (!isProviderRole(principal.role)) q = q.where('r.organisation_id', '=', principal.organisationId);
   if (principal.role === 'client_user') q = q.where('o.created_by', '=', principal.userId);
+  if (f.kind) q = q.where('r.kind', '=', f.kind);
+  if (f.reason) q = q.where('r.reason', '=', f.reason);
+  if (f.order) q = q.where('r.order_id', '=', f.order);
+  if (f.organisation) q = q.where('r.organisation_id', '=', f.organisation);
   return q;
 }
 
@@ -96,13 +101,8 @@ export interface ReturnsFilter {
 export async function listReturns(deps: Pick<ReturnsDeps, 'db'>, principal: UserPrincipal, f: ReturnsFilter): Promise<{ data: ReturnView[]; next_cursor: string | null }> {
   const after = decodeCursor(f.cursor);
   const rows = await inScope(deps.db, scopeOf(principal), (tx) => {
-    let q = returnsQuery(tx, principal).orderBy('r.id', 'desc').limit(f.limit + 1);
-    if (f.kind) q = q.where('r.kind', '=', f.kind);
-    if (f.reason) q = q.where('r.reason', '=', f.reason);
-    if (f.order) q = q.where('r.order_id', '=', f.order);
-    if (f.organisation) q = q.where('r.organisation_id', '=', f.organisation);
-    if (after) q = q.where('r.id', '<', after);
-    return q.execute();
+    const q = returnsQuery(tx, principal, f).orderBy('r.id', 'desc').limit(f.limit + 1);
+    return (after ? q.where('r.id', '<', after) : q).execute();
   });
   const page = toPage(rows, f.limit);
   return { data: page.data.map(toView), next_cursor: page.next_cursor };
@@ -114,33 +114,22 @@ export async function getReturn(deps: Pick<ReturnsDeps, 'db'>, principal: UserPr
   return toView(row);
 }
 
-/** Every return the filter selects, oldest first, read page by page (the CSV export streams it). */
+/** Every return the filter selects, newest first (the CSV export streams it). */
 export async function* allReturns(deps: Pick<ReturnsDeps, 'db'>, principal: UserPrincipal, f: Omit<ReturnsFilter, 'cursor' | 'limit'>): AsyncGenerator<ReturnView> {
-  let after: string | null = null;
-  for (;;) {
-    const rows = await inScope(deps.db, scopeOf(principal), (tx) => {
-      let q = returnsQuery(tx, principal).orderBy('r.id', 'asc').limit(1000);
-      if (f.kind) q = q.where('r.kind', '=', f.kind);
-      if (f.reason) q = q.where('r.reason', '=', f.reason);
-      if (f.order) q = q.where('r.order_id', '=', f.order);
-      if (f.organisation) q = q.where('r.organisation_id', '=', f.organisation);
-      if (after) q = q.where('r.id', '>', after);
-      return q.execute();
-    });
-    for (const r of rows) yield toView(r);
-    if (rows.length < 1000) return;
-    after = rows[rows.length - 1]!.id;
-  }
+  const rows = allPages((after, size) =>
+    inScope(deps.db, scopeOf(principal), (tx) => {
+      const q = returnsQuery(tx, principal, f).orderBy('r.id', 'desc').limit(size);
+      return (after ? q.where('r.id', '<', after) : q).execute();
+    }),
+  );
+  for await (const r of rows) yield toView(r);
 }
 
 /** The scan's bytes, for whoever may see the return. */
 export async function returnScan(deps: Pick<ReturnsDeps, 'db' | 'storage'>, principal: UserPrincipal, id: string): Promise<{ view: ReturnView; stream: Readable }> {
-  const row = await inScope(deps.db, scopeOf(principal), async (tx) => {
-    const visible = await returnsQuery(tx, principal).where('r.id', '=', id).executeTakeFirst();
-    if (!visible) throw notFound('not_found.return');
-    return { view: toView(visible), sha256: (await tx.selectFrom('mailpiece_returns').select('scan_sha256').where('id', '=', id).executeTakeFirstOrThrow()).scan_sha256 };
-  });
-  return { view: row.view, stream: Readable.from(await deps.storage.get(row.sha256)) };
+  const row = await inScope(deps.db, scopeOf(principal), (tx) => returnsQuery(tx, principal).where('r.id', '=', id).executeTakeFirst());
+  if (!row) throw notFound('not_found.return');
+  return { view: toView(row), stream: Readable.from(await deps.storage.get(row.scan_sha256)) };
 }
 
 export interface HandoverSummary {

@@ -4,7 +4,7 @@ import { isProviderRole } from '#domain/roles.js';
 import type { TrackingFilter } from '#contracts/tracking.js';
 import type { DB } from '../../platform/db/schema.js';
 import { inScope, type Tx } from '../../platform/db/scope.js';
-import { decodeCursor, toPage } from '../../platform/http/pagination.js';
+import { allPages, decodeCursor, toPage } from '../../platform/http/pagination.js';
 import { scopeOf, type UserPrincipal } from '../../platform/http/principal.js';
 
 /**
@@ -107,17 +107,13 @@ export async function listTracked(db: Kysely<DB>, principal: UserPrincipal, f: T
   return { data: page.data.map(toTracked), next_cursor: page.next_cursor };
 }
 
-/** Every mailpiece the filter selects, newest first, a thousand at a time (the export streams it). */
+/** Every mailpiece the filter selects, newest first (the export streams it). */
 export async function* allTracked(db: Kysely<DB>, principal: UserPrincipal, f: TrackingFilter): AsyncGenerator<TrackedMailpiece> {
-  let after: string | null = null;
-  for (;;) {
-    const rows = await inScope(db, scopeOf(principal), (tx) => {
-      let q = filtered(tx, principal, f).orderBy('m.id', 'desc').limit(1000);
-      if (after) q = q.where('m.id', '<', after);
-      return q.execute();
-    });
-    for (const r of rows) yield toTracked(r);
-    if (rows.length < 1000) return;
-    after = rows[rows.length - 1]!.id;
-  }
+  const rows = allPages((after, size) =>
+    inScope(db, scopeOf(principal), (tx) => {
+      const q = filtered(tx, principal, f).orderBy('m.id', 'desc').limit(size);
+      return (after ? q.where('m.id', '<', after) : q).execute();
+    }),
+  );
+  for await (const r of rows) yield toTracked(r);
 }

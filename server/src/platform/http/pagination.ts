@@ -38,3 +38,14 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): { da
   const last = data[data.length - 1];
   return { data, next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
+
+/** Every row of a keyset-paged query, `size` at a time, for an export that streams them all. */
+export async function* allPages<T extends { id: string }>(page: (after: string | null, size: number) => Promise<T[]>, size = 1000): AsyncGenerator<T> {
+  let after: string | null = null;
+  for (;;) {
+    const rows = await page(after, size);
+    yield* rows;
+    if (rows.length < size) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
